@@ -1,0 +1,3 @@
+"""fixlint: a static analyzer for pytest fixtures' teardown safety."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Allow ``python -m fixlint``."""
+
+from fixlint.cli import main
+
+raise SystemExit(main())

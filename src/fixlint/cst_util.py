@@ -1,0 +1,206 @@
+"""Small read-only helpers over libcst nodes.
+
+They walk nodes by hand instead of through a CSTVisitor: a visitor rebuilds every
+node it passes (design.md measures one traversal at about one more parse), and the
+rules only ever look inside fixture functions, which are a small part of a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+_EMPTY_MODULE = cst.Module(body=[])
+
+# Nested scopes: code inside them does not run when the enclosing statement runs.
+SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+# Leaves and whitespace never hold anything a rule looks for; skipping them keeps walks cheap.
+_INERT = (
+    cst.BaseParenthesizableWhitespace,
+    cst.EmptyLine,
+    cst.TrailingWhitespace,
+    cst.Comment,
+    cst.Newline,
+    cst.Semicolon,
+    cst.Colon,
+    cst.Comma,
+    cst.Dot,
+    cst.AssignEqual,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+    cst.BaseBinaryOp,
+    cst.BaseBooleanOp,
+    cst.BaseCompOp,
+    cst.BaseUnaryOp,
+    cst.BaseAugOp,
+    cst.Integer,
+    cst.Float,
+    cst.Imaginary,
+    cst.SimpleString,
+)
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """The source text of ``node`` on its own, as libcst would print it."""
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+def short_code(node: cst.CSTNode, limit: int = 60) -> str:
+    """How a message quotes a node: one line, no comments, a compound statement by its header."""
+    if isinstance(node, cst.SimpleStatementLine):
+        text = "; ".join(code_of(small) for small in node.body)
+    elif isinstance(node, cst.BaseCompoundStatement):
+        text = code_of(node.with_changes(leading_lines=())).split(":\n", 1)[0].strip() + ": ..."
+    else:
+        text = code_of(node)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def dotted_name(node: cst.CSTNode | None) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def root_name(node: cst.CSTNode) -> str | None:
+    """The leftmost Name of an attribute/subscript/call chain: ``conn`` in ``conn.cursor().close``."""
+    while True:
+        if isinstance(node, cst.Name):
+            return node.value
+        if isinstance(node, (cst.Attribute, cst.Subscript)):
+            node = node.value
+        elif isinstance(node, cst.Call):
+            node = node.func
+        else:
+            return None
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    for child in node.children:
+        if not isinstance(child, _INERT):
+            yield child
+
+
+def walk(node: cst.CSTNode, *, enter_scopes: bool = False) -> Iterator[cst.CSTNode]:
+    """Every node below ``node`` (and ``node`` itself), depth first, in source order.
+
+    With ``enter_scopes=False`` the bodies of nested functions, lambdas and classes are
+    skipped: what runs in them does not run where they are defined.
+    """
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if current is not node and not enter_scopes and isinstance(current, SCOPES):
+            continue
+        stack.extend(reversed(list(children(current))))
+
+
+def names_used(node: cst.CSTNode) -> set[str]:
+    """Names read anywhere in ``node`` (closures included), not attribute or keyword names."""
+    found: set[str] = set()
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            found.add(current.value)
+        elif isinstance(current, cst.Attribute):
+            stack.append(current.value)
+        elif isinstance(current, cst.Arg):
+            stack.append(current.value)
+        elif isinstance(current, cst.Param):
+            if current.default is not None:
+                stack.append(current.default)
+        elif isinstance(current, (cst.FunctionDef, cst.ClassDef)):
+            stack.extend(child for child in children(current) if child is not current.name)
+        else:
+            stack.extend(children(current))
+    return found
+
+
+def assigned_names(target: cst.BaseExpression) -> list[str]:
+    """Plain names bound by an assignment target (tuples and starred unpacked)."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        names: list[str] = []
+        for element in target.elements:
+            names.extend(assigned_names(element.value))
+        return names
+    if isinstance(target, cst.StarredElement):
+        return assigned_names(target.value)
+    return []
+
+
+def names_bound(node: cst.CSTNode) -> set[str]:
+    """Local names that running ``node`` may bind (assignments, for, with-as, walrus, imports, defs)."""
+    bound: set[str] = set()
+    for current in walk(node):
+        if isinstance(current, cst.AssignTarget):
+            bound.update(assigned_names(current.target))
+        elif isinstance(current, (cst.AnnAssign, cst.AugAssign)):
+            bound.update(assigned_names(current.target))
+        elif isinstance(current, (cst.For, cst.CompFor)):
+            bound.update(assigned_names(current.target))
+        elif isinstance(current, cst.AsName):
+            bound.update(assigned_names(current.name))
+        elif isinstance(current, cst.NamedExpr):
+            bound.update(assigned_names(current.target))
+        elif isinstance(current, (cst.FunctionDef, cst.ClassDef)) and current is not node:
+            bound.add(current.name.value)
+        elif isinstance(current, cst.ImportAlias):
+            bound.add(
+                assigned_names(current.asname.name)[0]
+                if current.asname
+                else (dotted_name(current.name) or "").split(".")[0]
+            )
+    return bound
+
+
+def simple_assignment(stmt: cst.BaseStatement) -> tuple[list[str], cst.BaseExpression] | None:
+    """``(names, value)`` for a one-statement line ``a = value`` / ``a: T = value`` / ``a, b = value``."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    small = stmt.body[0]
+    if isinstance(small, cst.Assign):
+        names: list[str] = []
+        for target in small.targets:
+            names.extend(assigned_names(target.target))
+        return (names, small.value) if names else None
+    if isinstance(small, cst.AnnAssign) and small.value is not None:
+        names = assigned_names(small.target)
+        return (names, small.value) if names else None
+    return None
+
+
+def strip_await(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.expression if isinstance(node, cst.Await) else node
+
+
+def single_call(stmt: cst.BaseStatement) -> cst.Call | None:
+    """The call of an expression statement ``f(x)`` or ``await f(x)``, else None."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        small = stmt.body[0]
+        if isinstance(small, cst.Expr):
+            value = strip_await(small.value)
+            if isinstance(value, cst.Call):
+                return value
+    return None
+
+
+def body_statements(block: cst.BaseSuite) -> tuple[cst.BaseStatement, ...] | None:
+    """The statements of an indented block; None for a one-line suite (``if x: y``)."""
+    if isinstance(block, cst.IndentedBlock):
+        return tuple(block.body)
+    return None

@@ -1,0 +1,193 @@
+"""The engine: one source text in, findings (and optionally fixed text) out.
+
+The CLI and the flake8 plugin both call ``check_source``. The way through, as in
+design.md: prefilter -> parse from bytes -> import table -> fixture model -> rules ->
+noqa -> positions (only for files with findings) -> fixes (only when asked).
+Results are plain data (no CST nodes), so they can cross process boundaries.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from fixlint.fixes import Edit, apply_edits, edit_for
+from fixlint.imports import build_import_table
+from fixlint.model import build_fixtures
+from fixlint.noqa import file_noqa, is_suppressed, line_noqa
+from fixlint.rules.base import FileContext, Finding, FixSafety, Rule
+from fixlint.rules.syntax_error import SYNTAX_ERROR
+
+MAX_FIX_PASSES = 10
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    line: int  # 1-based
+    column: int  # 1-based
+    end_line: int
+    end_column: int
+    code: str
+    message: str
+    fix_safety: FixSafety | None = None
+    fix_title: str | None = None
+
+
+@dataclass
+class FileReport:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fixed: bytes | None = None  # the new content, when fixes changed the file
+    applied: list[Diagnostic] = field(default_factory=list)  # findings that fixes removed
+    error: str | None = None  # an internal error: nothing may be written for this file
+
+
+def prefilter_terms(extra_decorators: Iterable[str] = ()) -> tuple[bytes, ...]:
+    """Byte strings of which a file must contain one to hold any fixture."""
+    terms = {b"fixture"}
+    terms.update(name.rsplit(".", 1)[-1].encode() for name in extra_decorators)
+    return tuple(sorted(terms))
+
+
+def check_source(
+    source: bytes,
+    path: str,
+    rules: Sequence[Rule],
+    *,
+    extra_decorators: Sequence[str] = (),
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+) -> FileReport:
+    """Check one file's bytes; with ``fix``, also apply fixes to a fixed point."""
+    report = FileReport(path)
+    if not any(term in source for term in prefilter_terms(extra_decorators)):
+        return report
+    file_codes = file_noqa(source)
+    if file_codes is not None and not file_codes:
+        return report  # ``# fixlint: noqa`` on its own: the whole file is skipped
+    rules = [rule for rule in rules if not (file_codes and rule.code.startswith(tuple(file_codes)))]
+    allowed = {FixSafety.SAFE, FixSafety.UNSAFE} if unsafe_fixes else {FixSafety.SAFE}
+
+    current = source
+    for _ in range(MAX_FIX_PASSES):
+        analysis = _analyse(current, path, rules, extra_decorators)
+        if isinstance(analysis, Diagnostic):
+            if SYNTAX_ERROR in rules:
+                report.diagnostics = [analysis]
+            return report
+        module, findings, diagnostics = analysis
+        report.diagnostics = diagnostics
+        fixable = [f for f, d in zip(findings, diagnostics) if f.fix and f.fix.safety in allowed]
+        if not fix or not fixable:
+            break
+        text = module.code
+        edits = _choose((edit_for(module, text, finding.fix), finding) for finding in fixable)  # type: ignore[arg-type]
+        fixed_text = apply_edits(text, [edit for edit, _ in edits])
+        try:
+            fixed_bytes = fixed_text.encode(module.encoding)
+            cst.parse_module(fixed_bytes)
+        except Exception as exc:  # noqa: BLE001 - any failure here means: do not write
+            codes = ", ".join(sorted({finding.code for _, finding in edits}))
+            report.error = f"the fix for {codes} produced code that does not parse ({exc}); file left unchanged"
+            report.fixed = None
+            return report
+        applied = {id(finding) for _, finding in edits}
+        report.applied.extend(d for f, d in zip(findings, diagnostics) if id(f) in applied)
+        current = fixed_bytes
+    else:
+        report.error = f"fixes did not settle after {MAX_FIX_PASSES} passes; file left unchanged"
+        return report
+    if current != source:
+        report.fixed = current
+    return report
+
+
+def _choose(candidates: Iterable[tuple[Edit | None, Finding]]) -> list[tuple[Edit, Finding]]:
+    """Non-overlapping edits, first come first served; the rest wait for the next pass."""
+    chosen: list[tuple[Edit, Finding]] = []
+    present = [(edit, finding) for edit, finding in candidates if edit is not None]
+    for candidate in sorted(present, key=lambda c: c[0].start):
+        if not chosen or candidate[0].start > chosen[-1][0].end:
+            chosen.append(candidate)
+    return chosen
+
+
+def _analyse(
+    source: bytes, path: str, rules: Sequence[Rule], extra_decorators: Sequence[str]
+) -> tuple[cst.Module, list[Finding], list[Diagnostic]] | Diagnostic:
+    try:
+        module = cst.parse_module(source)
+    except Exception as exc:  # noqa: BLE001 - ParserSyntaxError, bad encodings, recursion
+        return _syntax_error(source, path, exc)
+    context = FileContext(
+        path=path,
+        module=module,
+        imports=(imports := build_import_table(module)),
+        fixtures=build_fixtures(module, imports, extra_decorators),
+    )
+    findings = [
+        finding
+        for rule in rules
+        if rule.check is not None
+        for finding in rule.check(context)
+    ]
+    if not findings:
+        return module, [], []
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    lines = module.code.splitlines()
+    kept: list[Finding] = []
+    diagnostics: list[Diagnostic] = []
+    for finding in findings:
+        where = positions[finding.node]
+        line_text = lines[where.start.line - 1] if where.start.line <= len(lines) else ""
+        if is_suppressed(finding.code, line_noqa(line_text)):
+            continue
+        kept.append(finding)
+        diagnostics.append(
+            Diagnostic(
+                path=path,
+                line=where.start.line,
+                column=where.start.column + 1,
+                end_line=where.end.line,
+                end_column=where.end.column + 1,
+                code=finding.code,
+                message=finding.message,
+                fix_safety=finding.fix.safety if finding.fix else None,
+                fix_title=finding.fix.title if finding.fix else None,
+            )
+        )
+    order = sorted(range(len(kept)), key=lambda i: (diagnostics[i].line, diagnostics[i].column, kept[i].code))
+    return module, [kept[i] for i in order], [diagnostics[i] for i in order]
+
+
+def _syntax_error(source: bytes, path: str, exc: Exception) -> Diagnostic:
+    """FXL001, located by CPython's own parser (libcst's error positions are rough)."""
+    line, column, reason = 1, 1, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, cst.ParserSyntaxError):
+        line, column = exc.raw_line, exc.raw_column + 1
+    try:
+        compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        line, column = error.lineno or line, error.offset or column
+        reason = error.msg
+    except (ValueError, UnicodeError, LookupError) as error:
+        reason = str(error)
+    except RecursionError:
+        reason = "the file is nested too deeply to parse"
+    else:
+        if isinstance(exc, RecursionError):
+            reason = "the file is nested too deeply for libcst to parse"
+        else:
+            reason = f"libcst cannot parse this file ({_first_line(reason)})"
+    message = f"could not parse this file: {reason}; fixlint skipped it"
+    return Diagnostic(path, line, column, line, column, SYNTAX_ERROR.code, message)
+
+
+def _first_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()[:120]

@@ -1,0 +1,58 @@
+"""Which statements can raise, as the setup-order rules (FXL102, FXL201) count them.
+
+The catalogue's definition: a statement is fallible when it contains a call, ``await``,
+``raise`` or ``assert``. Calls that cannot reasonably fail are exempt so that a
+``print`` or a log line between acquisition and ``yield`` is not called a leak.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fixlint.cst_util import dotted_name, walk
+
+# Builtins that do not raise on ordinary arguments.
+HARMLESS_BUILTINS = frozenset(
+    {"print", "len", "isinstance", "issubclass", "id", "callable", "hasattr", "repr", "type", "bool"}
+)
+# ``logger.info(...)``: logging reports its own handler errors instead of raising them.
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+LOG_RECEIVERS = frozenset({"log", "logger", "_log", "_logger", "LOG", "LOGGER", "logging"})
+_BROAD_HANDLERS = frozenset({"Exception", "BaseException"})
+
+
+def is_harmless_call(call: cst.Call) -> bool:
+    name = dotted_name(call.func)
+    if name is None:
+        return False
+    if name in HARMLESS_BUILTINS:
+        return True
+    receiver, _, method = name.rpartition(".")
+    if method == "addfinalizer":
+        return True  # registering a finalizer does not fail
+    return method in LOG_METHODS and receiver.rsplit(".", 1)[-1] in LOG_RECEIVERS
+
+
+def is_fallible(node: cst.CSTNode) -> bool:
+    """Can running ``node`` raise? (Bodies of nested functions and lambdas do not run.)"""
+    if isinstance(node, cst.Try) and _catches_everything(node):
+        # ``try: step() except Exception: pass`` swallows what ``step()`` raises.
+        parts: list[cst.CSTNode] = [handler.body for handler in node.handlers]
+        parts += [part for part in (node.orelse, node.finalbody) if part is not None]
+        return any(is_fallible(part) for part in parts)
+    for current in walk(node):
+        if isinstance(current, (cst.Await, cst.Raise, cst.Assert, cst.With)):
+            return True
+        if isinstance(current, cst.Call) and not is_harmless_call(current):
+            return True
+        if isinstance(current, cst.Try) and current is not node and _catches_everything(current):
+            if is_fallible(current):
+                return True
+    return False
+
+
+def _catches_everything(node: cst.Try) -> bool:
+    for handler in node.handlers:
+        if handler.type is None or dotted_name(handler.type) in _BROAD_HANDLERS:
+            return True
+    return False

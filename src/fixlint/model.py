@@ -1,0 +1,219 @@
+"""The fixture model: what every rule needs to know about each fixture in a file.
+
+Built once per file (one walk over each fixture's body); rules read it instead of
+walking the tree again. Every CST node a rule may want to point at or replace is kept
+by identity, together with its ancestors, so rules can find enclosing blocks cheaply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from fixlint.cst_util import SCOPES, children, dotted_name
+from fixlint.imports import ImportTable
+
+# The decorators that make a function a fixture, by qualified name (through any import alias).
+FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture"})
+
+SCOPE_NAMES = ("function", "class", "module", "package", "session")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A node inside a fixture body and its ancestors, outermost (the FunctionDef) first."""
+
+    node: cst.CSTNode
+    ancestors: tuple[cst.CSTNode, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One level of nesting on the way to a node: ``block.body[index]`` is the statement taken."""
+
+    owner: cst.CSTNode  # FunctionDef, With, Try, If, For, Else, Finally, ExceptHandler, ...
+    block: cst.IndentedBlock
+    index: int
+
+    @property
+    def statement(self) -> cst.BaseStatement:
+        return self.block.body[self.index]
+
+    @property
+    def before(self) -> Sequence[cst.BaseStatement]:
+        return self.block.body[: self.index]
+
+    @property
+    def after(self) -> Sequence[cst.BaseStatement]:
+        return self.block.body[self.index + 1 :]
+
+
+def statement_path(located: Located) -> list[Step] | None:
+    """The blocks from the function body down to the statement holding ``located.node``.
+
+    None when the node sits inside a one-line suite (``with x: yield``), which no rule rewrites.
+    """
+    chain = located.ancestors + (located.node,)
+    steps: list[Step] = []
+    for position, node in enumerate(chain):
+        if isinstance(node, cst.IndentedBlock):
+            statement = chain[position + 1]
+            index = next(i for i, stmt in enumerate(node.body) if stmt is statement)
+            steps.append(Step(owner=chain[position - 1], block=node, index=index))
+        elif isinstance(node, cst.SimpleStatementSuite):
+            return None
+    return steps
+
+
+@dataclass(frozen=True)
+class Finalizer:
+    """A ``request.addfinalizer(arg)`` (or ``request.node.addfinalizer``) call in a fixture body."""
+
+    call: Located
+    receiver: str  # "request" or "request.node"
+    argument: cst.BaseExpression | None
+
+
+@dataclass(eq=False)
+class Fixture:
+    function: cst.FunctionDef
+    name: str  # the name tests request: ``name=`` if given, else the function's name
+    decorator: cst.Decorator
+    decorator_name: str  # qualified, e.g. "pytest.fixture"
+    scope: str | None  # "function" when not given; None when it is not a literal
+    autouse: bool
+    has_params: bool
+    is_async: bool
+    class_name: str | None
+    parameters: tuple[str, ...]
+    yields: list[Located] = field(default_factory=list)
+    returns: list[Located] = field(default_factory=list)
+    finalizers: list[Finalizer] = field(default_factory=list)
+    dunder_calls: list[Located] = field(default_factory=list)  # x.__enter__() / x.__exit__(...)
+
+    @property
+    def is_generator(self) -> bool:
+        return bool(self.yields)
+
+    @property
+    def body(self) -> Sequence[cst.BaseStatement] | None:
+        block = self.function.body
+        return block.body if isinstance(block, cst.IndentedBlock) else None
+
+
+def build_fixtures(
+    module: cst.Module, imports: ImportTable, extra_decorators: Iterable[str] = ()
+) -> list[Fixture]:
+    """Find every fixture at module level or in (nested) classes, and describe each."""
+    decorators = FIXTURE_DECORATORS | frozenset(extra_decorators)
+    fixtures: list[Fixture] = []
+    pending: list[tuple[cst.CSTNode, str | None]] = [(stmt, None) for stmt in module.body]
+    while pending:
+        stmt, class_name = pending.pop(0)
+        if isinstance(stmt, cst.FunctionDef):
+            fixture = _describe(stmt, class_name, imports, decorators)
+            if fixture is not None:
+                fixtures.append(fixture)
+        elif isinstance(stmt, cst.ClassDef):
+            if isinstance(stmt.body, cst.IndentedBlock):
+                pending.extend((inner, stmt.name.value) for inner in stmt.body.body)
+        elif isinstance(stmt, (cst.If, cst.Try, cst.With)) and isinstance(stmt.body, cst.IndentedBlock):
+            # Fixtures defined under ``if sys.version_info ...:`` or ``try:`` at module level.
+            pending.extend((inner, class_name) for inner in stmt.body.body)
+    return fixtures
+
+
+def fixture_decorator(
+    function: cst.FunctionDef, imports: ImportTable, decorators: frozenset[str]
+) -> tuple[cst.Decorator, str] | None:
+    for decorator in function.decorators:
+        expression = decorator.decorator
+        target = expression.func if isinstance(expression, cst.Call) else expression
+        written = dotted_name(target)
+        if written is None:
+            continue
+        qualified = imports.qualify(written)
+        if qualified in decorators or written in decorators:
+            return decorator, qualified
+    return None
+
+
+def _describe(
+    function: cst.FunctionDef,
+    class_name: str | None,
+    imports: ImportTable,
+    decorators: frozenset[str],
+) -> Fixture | None:
+    found = fixture_decorator(function, imports, decorators)
+    if found is None:
+        return None
+    decorator, qualified = found
+    keywords: dict[str, cst.BaseExpression] = {}
+    positional: list[cst.BaseExpression] = []
+    if isinstance(decorator.decorator, cst.Call):
+        for arg in decorator.decorator.args:
+            if arg.keyword is not None:
+                keywords[arg.keyword.value] = arg.value
+            elif not arg.star:
+                positional.append(arg.value)
+    scope_node = keywords.get("scope", positional[0] if positional else None)
+    name_node = keywords.get("name")
+    parameters = tuple(
+        param.name.value
+        for param in (*function.params.posonly_params, *function.params.params,
+                      *function.params.kwonly_params)
+    )
+    if class_name is not None and parameters and parameters[0] in ("self", "cls"):
+        parameters = parameters[1:]
+    fixture = Fixture(
+        function=function,
+        name=_literal_string(name_node) or function.name.value,
+        decorator=decorator,
+        decorator_name=qualified,
+        scope="function" if scope_node is None else _literal_string(scope_node),
+        autouse=isinstance(keywords.get("autouse"), cst.Name)
+        and keywords["autouse"].value == "True",  # type: ignore[union-attr]
+        has_params="params" in keywords or len(positional) > 1,
+        is_async=function.asynchronous is not None,
+        class_name=class_name,
+        parameters=parameters,
+    )
+    _scan_body(fixture)
+    return fixture
+
+
+def _literal_string(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _scan_body(fixture: Fixture) -> None:
+    """One walk over the fixture's own body (not nested scopes), recording what rules read."""
+    function = fixture.function
+    path: list[cst.CSTNode] = []
+    stack: list[tuple[cst.CSTNode, int]] = [(function.body, 1)]
+    path.append(function)
+    while stack:
+        node, depth = stack.pop()
+        del path[depth:]
+        if isinstance(node, cst.Yield):
+            fixture.yields.append(Located(node, tuple(path)))
+        elif isinstance(node, cst.Return):
+            fixture.returns.append(Located(node, tuple(path)))
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            method = node.func.attr.value
+            if method == "addfinalizer":
+                receiver = dotted_name(node.func.value)
+                if receiver in ("request", "request.node"):
+                    argument = node.args[0].value if len(node.args) == 1 else None
+                    fixture.finalizers.append(Finalizer(Located(node, tuple(path)), receiver, argument))
+            elif method in ("__enter__", "__exit__", "__aenter__", "__aexit__"):
+                fixture.dunder_calls.append(Located(node, tuple(path)))
+        path.append(node)
+        if isinstance(node, SCOPES):
+            continue  # what a nested function or lambda does is not this fixture's body
+        stack.extend((child, depth + 1) for child in reversed(list(children(node))))

@@ -1,0 +1,52 @@
+"""The rule registry: every rule, in code order, and rule selection by code prefix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fixlint.rules.base import Rule
+from fixlint.rules.setup_leak import SETUP_FAILURE_LEAK
+from fixlint.rules.syntax_error import SYNTAX_ERROR
+
+ALL_RULES: tuple[Rule, ...] = (
+    SYNTAX_ERROR,
+    SETUP_FAILURE_LEAK,
+)
+
+BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
+
+
+class UnknownCode(ValueError):
+    """A code or prefix that matches no rule."""
+
+
+def matching(prefix: str) -> list[Rule]:
+    """Rules whose code starts with ``prefix`` (``FXL2`` -> FXL201...); raises UnknownCode."""
+    prefix = prefix.strip().upper()
+    found = [rule for rule in ALL_RULES if prefix and rule.code.startswith(prefix)]
+    if not found:
+        raise UnknownCode(prefix)
+    return found
+
+
+def select_rules(
+    select: Iterable[str] | None = None,
+    extend_select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+) -> tuple[Rule, ...]:
+    """Ruff's precedence: for each rule the longest matching prefix decides.
+
+    Without ``select`` the default rules are on; ``select`` replaces them, ``extend-select``
+    adds to them, and ``ignore`` removes (``--select FXL201 --ignore FXL2`` keeps FXL201,
+    since ``FXL201`` is the more specific of the two).
+    """
+    chosen: dict[str, tuple[int, bool]] = {}
+    for rule in ALL_RULES:
+        chosen[rule.code] = (0, rule.default if select is None else False)
+    for prefixes, enabled in ((select or ()), True), (extend_select, True), (ignore, False):
+        for prefix in prefixes:
+            for rule in matching(prefix):
+                length = len(prefix.strip())
+                if length >= chosen[rule.code][0]:
+                    chosen[rule.code] = (length, enabled)
+    return tuple(rule for rule in ALL_RULES if chosen[rule.code][1])

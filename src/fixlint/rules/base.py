@@ -1,0 +1,70 @@
+"""What a rule declares, and what it reports.
+
+A rule's code, name, summary and explanation live in its own module in one ``Rule``
+value; ``fixlint rule``, the docs pages and the flake8 messages are all made from it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from fixlint.imports import ImportTable
+    from fixlint.model import Fixture
+
+
+class FixSafety(str, enum.Enum):
+    """``safe`` fixes cannot change the outcome of a run that passes today; ``unsafe`` ones can."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+Replacement = Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Replace one node of the tree; the engine turns it into a minimal text edit."""
+
+    safety: FixSafety
+    title: str
+    old: cst.CSTNode
+    new: Replacement
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    node: cst.CSTNode  # a node of the parsed tree: where the finding is reported
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """Everything a rule may read about one file."""
+
+    path: str
+    module: cst.Module
+    imports: "ImportTable"
+    fixtures: "list[Fixture]"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # "FXL" + 3 digits
+    name: str  # kebab-case
+    summary: str  # one line, no trailing period
+    explanation: str  # Markdown: What it does / Why is this bad? / Example / Use instead / Fix safety
+    fix: FixSafety | None  # the safety of the fix the rule offers, None when it offers none
+    check: Callable[[FileContext], Iterable[Finding]] | None
+    default: bool = True  # on unless deselected
+
+    def finding(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> Finding:
+        return Finding(self.code, node, message, fix)

@@ -1,0 +1,282 @@
+"""FXL201 setup-failure-leak: a resource acquired before a step that can fail, in a yield fixture."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from fixlint.cst_util import dotted_name, names_bound, names_used, root_name, short_code, simple_assignment, strip_await, walk
+from fixlint.fallible import is_fallible
+from fixlint.imports import ImportTable
+from fixlint.model import Fixture, Step, statement_path
+from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
+
+# Calls that build an object without acquiring anything yet: a patcher is inert until
+# ``.start()``, a thread until ``.start()``. Their teardown is not skipped "with a leak".
+INERT_CONSTRUCTORS = frozenset(
+    {
+        "unittest.mock.patch", "unittest.mock.patch.object", "unittest.mock.patch.dict",
+        "unittest.mock.patch.multiple", "mock.patch", "mock.patch.object", "mock.patch.dict",
+        "mock.patch.multiple", "threading.Thread", "threading.Timer", "multiprocessing.Process",
+    }
+)
+# Functions that release what they are given: ``shutil.rmtree(path)``, ``os.remove(path)``.
+RELEASE_WORDS = ("close", "stop", "shutdown", "remove", "unlink", "rmtree", "delete", "drop",
+                 "kill", "terminate", "cleanup", "clean", "release", "dispose", "disconnect",
+                 "destroy", "teardown", "cancel", "rollback")
+
+
+@dataclass(frozen=True)
+class _Setup:
+    level: int  # index into the statement path
+    index: int  # index in that level's block
+    statement: cst.BaseStatement
+
+
+@dataclass(frozen=True)
+class _Teardown:
+    statement: cst.BaseStatement
+    guards_from: int | None  # a ``finally`` that runs when setup at this level or deeper raises
+
+
+def check(context: FileContext) -> Iterator[Finding]:
+    for fixture in context.fixtures:
+        if fixture.yields:
+            yield from _check_fixture(fixture, context.imports)
+
+
+def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
+    path = statement_path(fixture.yields[0])
+    if path is None or not all(_transparent(step) for step in path[1:]):
+        return  # the yield sits under an if/loop/handler: too many paths to speak for
+    setup = [
+        _Setup(level, index, stmt)
+        for level, step in enumerate(path)
+        for index, stmt in enumerate(step.before)
+    ]
+    teardown = _teardown(path)
+    for position, acquisition in enumerate(setup):
+        for name, call in _acquired(acquisition.statement, imports):
+            releases = [t for t in teardown if _releases(t.statement, name)]
+            if not releases:
+                continue
+            failing = next(
+                (
+                    step
+                    for step in setup[position + 1 :]
+                    if is_fallible(step.statement)
+                    and not any(t.guards_from is not None and t.guards_from <= step.level for t in releases)
+                ),
+                None,
+            )
+            if failing is None:
+                continue
+            release = releases[0].statement
+            where = "in the `finally`" if releases[0].guards_from is not None else "after `yield`"
+            yield SETUP_FAILURE_LEAK.finding(
+                acquisition.statement,
+                f"`{name}` is acquired by `{short_code(call)}` before `{short_code(failing.statement)}`; "
+                f"if that raises, `{short_code(release)}` {where} never runs and `{name}` leaks",
+                _fix(path, acquisition, name),
+            )
+            break  # one finding per acquisition statement
+
+
+def _transparent(step: Step) -> bool:
+    """Levels whose setup always runs on the way to the yield: ``with`` bodies and ``try`` bodies."""
+    owner = step.owner
+    if isinstance(owner, cst.With):
+        return True
+    return isinstance(owner, cst.Try) and step.block is owner.body
+
+
+def _teardown(path: list[Step]) -> list[_Teardown]:
+    """What runs after the test: statements after the yield at each level, innermost first,
+    and ``finally`` bodies of the ``try`` statements the yield sits in."""
+    found: list[_Teardown] = []
+    for level in range(len(path) - 1, -1, -1):
+        step = path[level]
+        found.extend(_Teardown(stmt, None) for stmt in step.after)
+        owner = step.owner
+        if isinstance(owner, cst.Try) and owner.finalbody is not None:
+            body = owner.finalbody.body
+            if isinstance(body, cst.IndentedBlock):
+                found.extend(_Teardown(stmt, level) for stmt in body.body)
+    return found
+
+
+def _acquired(statement: cst.BaseStatement, imports: ImportTable) -> Iterator[tuple[str, cst.Call]]:
+    """``conn = connect()`` / ``conn = await connect()`` -> ("conn", the call)."""
+    assignment = simple_assignment(statement)
+    if assignment is None:
+        return
+    names, value = assignment
+    value = strip_await(value)
+    if not isinstance(value, cst.Call):
+        return
+    if imports.qualified_name_of(value.func) in INERT_CONSTRUCTORS:
+        return
+    for name in names:
+        yield name, value
+
+
+def _releases(statement: cst.BaseStatement, name: str) -> bool:
+    """Does this teardown statement clean up ``name``: a method call on it
+    (``conn.close()``), or a releasing function given it (``shutil.rmtree(path)``)?"""
+    for node in walk(statement):
+        if not isinstance(node, cst.Call):
+            continue
+        if isinstance(node.func, cst.Attribute) and root_name(node.func.value) == name:
+            return True
+        function = (dotted_name(node.func) or "").rsplit(".", 1)[-1].lower()
+        if any(word in function for word in RELEASE_WORDS) and any(
+            name in names_used(arg.value) for arg in node.args
+        ):
+            return True
+    return False
+
+
+def _fix(path: list[Step], acquisition: _Setup, name: str) -> Fix | None:
+    """Wrap what follows the acquisition in ``try:``/``finally:`` so the release always runs."""
+    step = path[acquisition.level]
+    body = list(step.block.body)
+    following = body[acquisition.index + 1 : step.index + 1]  # up to the statement holding the yield
+    late = set().union(*(names_bound(stmt) for stmt in following))
+    teardown = list(step.after)
+    # Statements that use names bound after the acquisition must stay in the try body:
+    # in ``finally`` they could meet an unbound name when setup failed.
+    split = len(teardown)
+    while split > 0 and not (names_used(teardown[split - 1]) & late):
+        split -= 1
+    guarded = teardown[split:]
+    if not any(_releases(stmt, name) for stmt in guarded) or _has_exit(guarded):
+        return _extend_try_fix(step, acquisition, name, late)
+    try_lines, try_body = _lift_blank_lines(following + teardown[:split])
+    finally_lines, finally_body = _lift_blank_lines(guarded)
+    new_try = cst.Try(
+        leading_lines=try_lines,
+        body=cst.IndentedBlock(body=try_body),
+        finalbody=cst.Finally(leading_lines=finally_lines, body=cst.IndentedBlock(body=finally_body)),
+    )
+    new_body = body[: acquisition.index + 1] + [new_try]
+    return Fix(
+        FixSafety.SAFE,
+        f"Wrap the steps after `{name} = ...` in `try`/`finally` so its release always runs",
+        step.block,
+        step.block.with_changes(body=new_body),
+    )
+
+
+def _extend_try_fix(step: Step, acquisition: _Setup, name: str, late: set[str]) -> Fix | None:
+    """``conn = c(); seed(conn); try: yield finally: conn.close()`` -> move ``seed`` into the try."""
+    holder = step.statement
+    if not isinstance(holder, cst.Try) or holder.handlers or holder.orelse is not None:
+        return None
+    final = holder.finalbody
+    if final is None or not isinstance(final.body, cst.IndentedBlock):
+        return None
+    if not any(_releases(stmt, name) for stmt in final.body.body):
+        return None
+    moved = list(step.block.body[acquisition.index + 1 : step.index])
+    if not moved or names_used(final) & set().union(*(names_bound(stmt) for stmt in moved)):
+        return None
+    assert isinstance(holder.body, cst.IndentedBlock)
+    try_lines, moved = _lift_blank_lines(moved)
+    new_try = holder.with_changes(
+        leading_lines=try_lines,
+        body=holder.body.with_changes(body=[*moved, *holder.body.body]),
+    )
+    body = list(step.block.body)
+    new_body = body[: acquisition.index + 1] + [new_try] + body[step.index + 1 :]
+    return Fix(
+        FixSafety.SAFE,
+        f"Move the steps after `{name} = ...` into the `try` whose `finally` releases it",
+        step.block,
+        step.block.with_changes(body=new_body),
+    )
+
+
+def _lift_blank_lines(
+    statements: list[cst.BaseStatement],
+) -> tuple[Sequence[cst.EmptyLine], list[cst.BaseStatement]]:
+    """Blank lines above the first statement move above the new ``try:``/``finally:`` line;
+    comments stay with the statement they describe."""
+    first, *rest = statements
+    lines = list(first.leading_lines)
+    keep = next((i for i, line in enumerate(lines) if line.comment is not None), len(lines))
+    return lines[:keep], [first.with_changes(leading_lines=lines[keep:]), *rest]
+
+
+def _has_exit(statements: Sequence[cst.BaseStatement]) -> bool:
+    """``return``/``break``/``continue``/``yield`` in ``finally`` would change control flow."""
+    return any(
+        isinstance(node, (cst.Return, cst.Break, cst.Continue, cst.Yield))
+        for stmt in statements
+        for node in walk(stmt)
+    )
+
+
+SETUP_FAILURE_LEAK = Rule(
+    code="FXL201",
+    name="setup-failure-leak",
+    summary="A resource is acquired before a setup step that can fail, so its teardown never runs",
+    fix=FixSafety.SAFE,
+    check=check,
+    explanation="""\
+## What it does
+In a yield fixture, flags a resource that is bound from a call before `yield` (`conn =
+connect()`) and released by the teardown after `yield` (`conn.close()`), when a statement
+that can raise runs between the acquisition and `yield` and is not covered by a
+`try`/`finally` or `with` that would release it.
+
+A statement "can raise" when it contains a call, `await`, `raise` or `assert`. Calls that do
+not fail in practice (`print`, `len`, `isinstance`, logging calls, `request.addfinalizer`)
+and steps wrapped in `try: ... except Exception:` are not counted. Creating a patcher or a
+thread (`mock.patch(...)`, `threading.Thread(...)`) is not counted as acquiring anything.
+
+## Why is this bad?
+pytest registers a yield fixture's teardown only once the generator reaches `yield`. If
+setup raises before that, none of the code after `yield` runs: the fixture errors, the test
+is reported as an error, and the resource acquired before the failing step is never
+released (an open connection, a running server, a temporary directory). Fixtures that were
+set up earlier still tear down; this one does not.
+
+When the *test* fails, pytest resumes the generator normally, so the teardown does run:
+`try`/`finally` is not needed for test failures, only for failures during setup.
+
+## Example
+```python
+@pytest.fixture
+def db():
+    conn = connect()
+    seed(conn)  # if this raises, conn.close() never runs
+    yield conn
+    conn.close()
+```
+
+## Use instead
+```python
+@pytest.fixture
+def db():
+    conn = connect()
+    try:
+        seed(conn)
+        yield conn
+    finally:
+        conn.close()
+```
+A `with` block (`with connect() as conn:`) or `contextlib.ExitStack` works too, and so does
+registering the release with `request.addfinalizer(conn.close)` right after acquiring it.
+
+## Fix safety
+The fix wraps everything from the statement after the acquisition through the teardown in
+`try`/`finally` (or, when the release is already in a `finally` that starts too late, moves
+the steps into that `try`). It is safe: on every run where setup succeeds the same statements
+run in the same order; only a setup failure now runs the release as well. Teardown statements
+that use names bound after the acquisition stay in the `try` body, so the `finally` never
+meets an unbound name. No fix is offered when the yield or the release is not in the same
+block as the acquisition.
+""",
+)

@@ -1,0 +1,25 @@
+import pytest_asyncio as pa
+from pytest import fixture as fx
+
+from myapp.net import open_channel, start_server
+
+
+@pa.fixture
+async def server():
+    srv = await start_server(port=0)  # expect: FXL201
+    try:
+        await srv.wait_ready()
+        yield srv
+    finally:
+        await srv.stop()
+
+
+class TestChannels:
+    @fx(scope="class")
+    def channel(self, server):
+        chan = open_channel(server.url)  # expect: FXL201
+        try:
+            chan.subscribe("events")
+            yield chan
+        finally:
+            chan.close()

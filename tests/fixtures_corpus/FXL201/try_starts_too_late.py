@@ -1,0 +1,22 @@
+import pytest
+
+from myapp.queue import Broker
+
+
+@pytest.fixture(scope="module")
+def broker():
+    b = Broker()  # expect: FXL201
+    b.declare_queue("jobs")
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture
+def broker_inside_with(tmp_path):
+    b = Broker()  # expect: FXL201
+    with open(tmp_path / "log.txt", "w") as log:
+        b.attach_log(log)
+        yield b
+    b.close()

@@ -1,0 +1,26 @@
+import shutil
+import tempfile
+
+import pytest
+
+from myapp.cache import CacheServer
+
+
+@pytest.fixture
+def cache_dir_and_server():
+    workdir = tempfile.mkdtemp()  # expect: FXL201
+    server = CacheServer(workdir)
+    yield server
+    server.shutdown()
+    shutil.rmtree(workdir)
+
+
+@pytest.fixture
+def release_order_blocks_the_fix():
+    # The first release uses `server`, bound after `workdir`; it cannot move to `finally`
+    # without meeting an unbound name, so this one is reported without a fix.
+    workdir = tempfile.mkdtemp()  # expect: FXL201
+    server = CacheServer(workdir)
+    yield server
+    shutil.rmtree(workdir)
+    server.shutdown()

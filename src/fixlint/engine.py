@@ -43,6 +43,7 @@ class Diagnostic:
 class FileReport:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    original: bytes | None = None  # the content that was read, kept only when ``fixed`` is set
     fixed: bytes | None = None  # the new content, when fixes changed the file
     applied: list[Diagnostic] = field(default_factory=list)  # findings that fixes removed
     error: str | None = None  # an internal error: nothing may be written for this file
@@ -104,7 +105,7 @@ def check_source(
         report.error = f"fixes did not settle after {MAX_FIX_PASSES} passes; file left unchanged"
         return report
     if current != source:
-        report.fixed = current
+        report.original, report.fixed = source, current
     return report
 
 

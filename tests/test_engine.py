@@ -1,0 +1,95 @@
+"""The engine on one source text: recognition, noqa, and byte-faithful fixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixlint.engine import check_source
+from fixlint.rules import ALL_RULES
+from test_cli import LEAKY, LEAKY_FIXED
+
+
+def _codes(source: str | bytes) -> list[tuple[int, str]]:
+    data = source.encode() if isinstance(source, str) else source
+    return [(d.line, d.code) for d in check_source(data, "conftest.py", ALL_RULES).diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("imports", "decorator"),
+    [
+        ("import pytest", "@pytest.fixture"),
+        ("import pytest", "@pytest.fixture(scope='module')"),
+        ("import pytest as pt", "@pt.fixture()"),
+        ("from pytest import fixture", "@fixture"),
+        ("from pytest import fixture as fx", "@fx(autouse=True)"),
+        ("import pytest_asyncio", "@pytest_asyncio.fixture"),
+    ],
+)
+def test_fixtures_are_recognised_through_aliases(imports: str, decorator: str) -> None:
+    source = LEAKY.replace("import pytest", imports).replace("@pytest.fixture", decorator)
+    assert _codes(source) == [(6, "FXL201")]
+
+
+def test_a_decorator_that_is_not_pytests_is_not_a_fixture() -> None:
+    source = LEAKY.replace("import pytest", "from mylib import fixture").replace("@pytest.fixture", "@fixture")
+    assert _codes(source) == []
+
+
+@pytest.mark.parametrize(
+    ("comment", "reported"),
+    [
+        ("  # noqa", False),
+        ("  # noqa: FXL201", False),
+        ("  # noqa:FXL2", False),
+        ("  # NOQA: FXL201, FXL101", False),
+        ("  # noqa: FXL101", True),
+        ("  # not a noqa comment", True),
+    ],
+)
+def test_line_noqa(comment: str, reported: bool) -> None:
+    source = LEAKY.replace("conn = connect()", f"conn = connect(){comment}")
+    assert bool(_codes(source)) is reported
+
+
+@pytest.mark.parametrize(("header", "reported"), [("# fixlint: noqa", False), ("# fixlint: noqa: FXL2", False),
+                                                  ("# fixlint: noqa: FXL1", True)])
+def test_file_noqa(header: str, reported: bool) -> None:
+    assert bool(_codes(f"{header}\n{LEAKY}")) is reported
+
+
+def test_noqa_stops_the_fix_too() -> None:
+    source = LEAKY.replace("conn = connect()", "conn = connect()  # noqa: FXL201").encode()
+    assert check_source(source, "conftest.py", ALL_RULES, fix=True).fixed is None
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda text: text.encode(), id="utf-8"),
+        pytest.param(lambda text: text.replace("\n", "\r\n").encode(), id="crlf"),
+        pytest.param(lambda text: b"\xef\xbb\xbf" + text.encode(), id="bom"),
+        pytest.param(lambda text: ("# -*- coding: latin-1 -*-\n" + text.replace("import pytest", "import pytest  # café"))
+                     .encode("latin-1"), id="latin-1"),
+    ],
+)
+def test_fixes_keep_encoding_bom_and_newlines(encode) -> None:
+    report = check_source(encode(LEAKY), "conftest.py", ALL_RULES, fix=True)
+    assert report.error is None
+    expected = encode(LEAKY_FIXED)
+    assert report.fixed == expected
+
+
+def test_files_without_fixtures_are_not_parsed() -> None:
+    # Not valid Python, but nothing in it can be a fixture: the prefilter skips it.
+    assert _codes("def broken(:\n") == []
+    assert _codes("import pytest\n@pytest.fixture\ndef broken(:\n") == [(3, "FXL001")]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [b"", b"\x00\x01fixture\xff", b"fixture = 1\n\tif x:\n", "fixture = 'é'".encode("utf-16")],
+)
+def test_hostile_input_is_a_finding_not_a_crash(source: bytes) -> None:
+    report = check_source(source, "x.py", ALL_RULES, fix=True)
+    assert report.error is None
+    assert all(d.code == "FXL001" for d in report.diagnostics)

@@ -59,7 +59,9 @@ def short_code(node: cst.CSTNode, limit: int = 60) -> str:
         text = code_of(node.with_changes(leading_lines=())).split(":\n", 1)[0].strip() + ": ..."
     else:
         text = code_of(node)
-    text = " ".join(text.split())
+    text = " ".join(text.split()).replace("( ", "(").replace(" )", ")")
+    if len(text) > limit and isinstance(node, cst.Call) and dotted_name(node.func):
+        text = f"{dotted_name(node.func)}(...)"  # the callee says more than a cut-off argument list
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 

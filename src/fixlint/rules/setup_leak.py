@@ -7,26 +7,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fixlint.cst_util import dotted_name, names_bound, names_used, root_name, short_code, simple_assignment, strip_await, walk
+from fixlint.cst_util import names_bound, names_used, short_code, simple_assignment, strip_await, walk
 from fixlint.fallible import is_fallible
 from fixlint.imports import ImportTable
 from fixlint.model import Fixture, Step, statement_path
+from fixlint.resources import INERT_CONSTRUCTORS, activates, releases
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
-
-# Calls that build an object without acquiring anything yet: a patcher is inert until
-# ``.start()``, a thread until ``.start()``. Their teardown is not skipped "with a leak".
-INERT_CONSTRUCTORS = frozenset(
-    {
-        "unittest.mock.patch", "unittest.mock.patch.object", "unittest.mock.patch.dict",
-        "unittest.mock.patch.multiple", "mock.patch", "mock.patch.object", "mock.patch.dict",
-        "mock.patch.multiple", "threading.Thread", "threading.Timer", "multiprocessing.Process",
-    }
-)
-# Functions that release what they are given: ``shutil.rmtree(path)``, ``os.remove(path)``.
-RELEASE_WORDS = ("close", "stop", "shutdown", "remove", "unlink", "rmtree", "delete", "drop",
-                 "kill", "terminate", "cleanup", "clean", "release", "dispose", "disconnect",
-                 "destroy", "teardown", "cancel", "rollback")
-
 
 @dataclass(frozen=True)
 class _Setup:
@@ -59,22 +45,25 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
     teardown = _teardown(path)
     for position, acquisition in enumerate(setup):
         for name, call in _acquired(acquisition.statement, imports):
-            releases = [t for t in teardown if _releases(t.statement, name)]
-            if not releases:
+            releasing = [t for t in teardown if releases(t.statement, name)]
+            if not releasing:
                 continue
+            following = list(setup[position + 1 :])
+            while following and activates(following[0].statement, name):
+                following.pop(0)
             failing = next(
                 (
                     step
-                    for step in setup[position + 1 :]
+                    for step in following
                     if is_fallible(step.statement)
-                    and not any(t.guards_from is not None and t.guards_from <= step.level for t in releases)
+                    and not any(t.guards_from is not None and t.guards_from <= step.level for t in releasing)
                 ),
                 None,
             )
             if failing is None:
                 continue
-            release = releases[0].statement
-            where = "in the `finally`" if releases[0].guards_from is not None else "after `yield`"
+            release = releasing[0].statement
+            where = "in the `finally`" if releasing[0].guards_from is not None else "after `yield`"
             yield SETUP_FAILURE_LEAK.finding(
                 acquisition.statement,
                 f"`{name}` is acquired by `{short_code(call)}` before `{short_code(failing.statement)}`; "
@@ -122,22 +111,6 @@ def _acquired(statement: cst.BaseStatement, imports: ImportTable) -> Iterator[tu
         yield name, value
 
 
-def _releases(statement: cst.BaseStatement, name: str) -> bool:
-    """Does this teardown statement clean up ``name``: a method call on it
-    (``conn.close()``), or a releasing function given it (``shutil.rmtree(path)``)?"""
-    for node in walk(statement):
-        if not isinstance(node, cst.Call):
-            continue
-        if isinstance(node.func, cst.Attribute) and root_name(node.func.value) == name:
-            return True
-        function = (dotted_name(node.func) or "").rsplit(".", 1)[-1].lower()
-        if any(word in function for word in RELEASE_WORDS) and any(
-            name in names_used(arg.value) for arg in node.args
-        ):
-            return True
-    return False
-
-
 def _fix(path: list[Step], acquisition: _Setup, name: str) -> Fix | None:
     """Wrap what follows the acquisition in ``try:``/``finally:`` so the release always runs."""
     step = path[acquisition.level]
@@ -151,7 +124,7 @@ def _fix(path: list[Step], acquisition: _Setup, name: str) -> Fix | None:
     while split > 0 and not (names_used(teardown[split - 1]) & late):
         split -= 1
     guarded = teardown[split:]
-    if not any(_releases(stmt, name) for stmt in guarded) or _has_exit(guarded):
+    if not any(releases(stmt, name) for stmt in guarded) or _has_exit(guarded):
         return _extend_try_fix(step, acquisition, name, late)
     try_lines, try_body = _lift_blank_lines(following + teardown[:split])
     finally_lines, finally_body = _lift_blank_lines(guarded)
@@ -177,7 +150,7 @@ def _extend_try_fix(step: Step, acquisition: _Setup, name: str, late: set[str]) 
     final = holder.finalbody
     if final is None or not isinstance(final.body, cst.IndentedBlock):
         return None
-    if not any(_releases(stmt, name) for stmt in final.body.body):
+    if not any(releases(stmt, name) for stmt in final.body.body):
         return None
     moved = list(step.block.body[acquisition.index + 1 : step.index])
     if not moved or names_used(final) & set().union(*(names_bound(stmt) for stmt in moved)):
@@ -233,8 +206,16 @@ that can raise runs between the acquisition and `yield` and is not covered by a
 
 A statement "can raise" when it contains a call, `await`, `raise` or `assert`. Calls that do
 not fail in practice (`print`, `len`, `isinstance`, logging calls, `request.addfinalizer`)
-and steps wrapped in `try: ... except Exception:` are not counted. Creating a patcher or a
-thread (`mock.patch(...)`, `threading.Thread(...)`) is not counted as acquiring anything.
+and steps wrapped in `try: ... except Exception:` are not counted.
+
+A release is a call whose name says so (`close`, `stop`, `shutdown`, `dispose`, `delete`,
+`remove`, `rmtree`, `terminate`, ...) made on the resource (`conn.close()`) or given it
+(`shutil.rmtree(path)`). Teardown that only checks or restores something (`assert
+path.exists()`, `os.chdir(old)`) is not a release, so saved state is not called a leak.
+Building an object that holds nothing yet is not an acquisition: a patcher or a thread
+(`mock.patch(...)`, `threading.Thread(...)`), or a handle whose next step is the one that
+really acquires (`bucket = s3.Bucket(name)` followed by `bucket.create()`, `server.start()`,
+`path.mkdir()`): if that step fails, nothing exists to release.
 
 ## Why is this bad?
 pytest registers a yield fixture's teardown only once the generator reaches `yield`. If

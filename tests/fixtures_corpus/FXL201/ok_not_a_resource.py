@@ -41,3 +41,34 @@ def only_test_failures_matter():
     conn = open_conn()
     yield conn
     conn.close()
+
+
+@pytest.fixture
+def bucket(s3):
+    # Building a handle acquires nothing; create() does, and if it fails nothing exists.
+    b = s3.Bucket("reports")
+    b.create(ACL="private")
+    yield b
+    b.objects.delete()
+    b.delete()
+
+
+@pytest.fixture
+def sample_dir(tmp_path_factory):
+    # The teardown only checks the directory; nothing is released there.
+    path = tmp_path_factory.mktemp("samples")
+    write_samples(path)
+    yield path
+    assert path.joinpath("index.txt").exists()
+
+
+@pytest.fixture
+def unwritable_dir(tmp_path):
+    # Restoring a saved mode is not releasing a resource.
+    target = tmp_path.joinpath("locked")
+    target.mkdir()
+    mode = target.stat().st_mode
+    target.chmod(0)
+    check_permissions(target)
+    yield target
+    target.chmod(mode)

@@ -11,3 +11,12 @@ def db():
     yield conn
     # Leave nothing behind for the next test.
     conn.close()
+
+
+@pytest.fixture
+def schema():
+    # A method on the resource that is not an activation step can fail too.
+    conn = connect("sqlite://")  # expect: FXL201
+    conn.execute("create table users (name text)")
+    yield conn
+    conn.close()

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 _EMPTY_MODULE = cst.Module(body=[])
+_ELLIPSIS_SUITE = cst.SimpleStatementSuite(body=[cst.Expr(cst.Ellipsis())])
 
 # Nested scopes: code inside them does not run when the enclosing statement runs.
 SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
@@ -55,8 +56,14 @@ def short_code(node: cst.CSTNode, limit: int = 60) -> str:
     """How a message quotes a node: one line, no comments, a compound statement by its header."""
     if isinstance(node, cst.SimpleStatementLine):
         text = "; ".join(code_of(small) for small in node.body)
+    elif isinstance(node, (cst.Try, cst.TryStar)):
+        text = "try: ..."
     elif isinstance(node, cst.BaseCompoundStatement):
-        text = code_of(node.with_changes(leading_lines=())).split(":\n", 1)[0].strip() + ": ..."
+        # The header alone: the body becomes ``...`` and else-branches are dropped.
+        header: dict[str, object] = {"leading_lines": (), "body": _ELLIPSIS_SUITE}
+        if hasattr(node, "orelse"):
+            header["orelse"] = None
+        text = code_of(node.with_changes(**header))
     else:
         text = code_of(node)
     text = " ".join(text.split()).replace("( ", "(").replace(" )", ")")
@@ -206,3 +213,24 @@ def body_statements(block: cst.BaseSuite) -> tuple[cst.BaseStatement, ...] | Non
     if isinstance(block, cst.IndentedBlock):
         return tuple(block.body)
     return None
+
+
+def split_leading_lines(statement: cst.BaseStatement) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
+    """A statement's leading lines: the blank lines before its first comment, and the rest.
+
+    Fixes that move statements keep comments with the statement they describe and leave
+    blank lines where the layout had them.
+    """
+    lines = list(statement.leading_lines)
+    keep = next((i for i, line in enumerate(lines) if line.comment is not None), len(lines))
+    return lines[:keep], lines[keep:]
+
+
+def lift_blank_lines(
+    statements: list[cst.BaseStatement],
+) -> tuple[list[cst.EmptyLine], list[cst.BaseStatement]]:
+    """For wrapping ``statements`` in a new block (``try:``, ``finally:``, ``with``): the blank
+    lines above the first go above the new header line; its comments stay with it."""
+    first, *rest = statements
+    blanks, comments = split_leading_lines(first)
+    return blanks, [first.with_changes(leading_lines=comments), *rest]

@@ -18,7 +18,14 @@ HARMLESS_BUILTINS = frozenset(
 # ``logger.info(...)``: logging reports its own handler errors instead of raising them.
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 LOG_RECEIVERS = frozenset({"log", "logger", "_log", "_logger", "LOG", "LOGGER", "logging"})
+# ``found.append(srv)`` on a local collection does not fail.
+COLLECTING_METHODS = frozenset({"append", "appendleft", "extend", "insert", "add", "discard"})
 _BROAD_HANDLERS = frozenset({"Exception", "BaseException"})
+# Calls that never return normally (they always raise): a path ending in one does not
+# "finish" a fixture or fall off its end.
+NO_RETURN_CALLS = frozenset(
+    {"pytest.skip", "pytest.fail", "pytest.xfail", "pytest.exit", "sys.exit", "os._exit", "os.abort"}
+)
 
 
 def is_harmless_call(call: cst.Call) -> bool:
@@ -28,13 +35,25 @@ def is_harmless_call(call: cst.Call) -> bool:
     if name in HARMLESS_BUILTINS:
         return True
     receiver, _, method = name.rpartition(".")
-    if method == "addfinalizer":
-        return True  # registering a finalizer does not fail
+    if method in ("addfinalizer", "partial"):
+        return True  # registering a finalizer, or building a partial, does not fail (its arguments may)
+    if method in COLLECTING_METHODS and receiver and "." not in receiver:
+        return True
     return method in LOG_METHODS and receiver.rsplit(".", 1)[-1] in LOG_RECEIVERS
 
 
 def is_fallible(node: cst.CSTNode) -> bool:
     """Can running ``node`` raise? (Bodies of nested functions and lambdas do not run.)"""
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        # Defining runs only the decorators, defaults and base classes.
+        parts = [decorator.decorator for decorator in node.decorators]
+        if isinstance(node, cst.FunctionDef):
+            params = node.params
+            every = (*params.posonly_params, *params.params, *params.kwonly_params)
+            parts += [param.default for param in every if param.default is not None]
+        else:
+            parts += [arg.value for arg in (*node.bases, *node.keywords)]
+        return any(is_fallible(part) for part in parts)
     if isinstance(node, cst.Try) and _catches_everything(node):
         # ``try: step() except Exception: pass`` swallows what ``step()`` raises.
         parts: list[cst.CSTNode] = [handler.body for handler in node.handlers]
@@ -49,6 +68,14 @@ def is_fallible(node: cst.CSTNode) -> bool:
             if is_fallible(current):
                 return True
     return False
+
+
+def may_raise(node: cst.CSTNode) -> bool:
+    """Wider than ``is_fallible``: can an ``except`` around ``node`` be reached from it?
+    ``d[key]``, ``import x`` and ``await`` can raise too."""
+    return is_fallible(node) or any(
+        isinstance(current, (cst.Subscript, cst.Import, cst.ImportFrom, cst.Await)) for current in walk(node)
+    )
 
 
 def _catches_everything(node: cst.Try) -> bool:

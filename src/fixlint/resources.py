@@ -5,6 +5,8 @@ One table for FXL201 and the rules that reason about cleanup; extend it here.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from fixlint.cst_util import dotted_name, names_used, root_name, simple_assignment, single_call, strip_await, walk
@@ -19,16 +21,22 @@ INERT_CONSTRUCTORS = frozenset(
     }
 )
 # Calls that release: a method on the resource (``conn.close()``) or a function given it
-# (``shutil.rmtree(path)``) whose name contains one of these words.
-RELEASE_WORDS = ("close", "stop", "shutdown", "remove", "unlink", "rmtree", "delete", "drop",
-                 "kill", "terminate", "cleanup", "clean_up", "release", "dispose", "disconnect",
-                 "destroy", "teardown", "cancel", "rollback", "exit", "unmount", "uninstall")
+# (``shutil.rmtree(path)``) with one of these words among the parts of its name
+# (``close_all``, ``tearDown``, ``aclose``). Matching parts, not substrings, keeps
+# ``dropdown()`` or ``exit_code`` from counting.
+RELEASE_WORDS = frozenset({
+    "close", "stop", "shutdown", "remove", "unlink", "rmtree", "rmdir", "delete", "drop", "kill",
+    "terminate", "cleanup", "release", "dispose", "disconnect", "destroy", "teardown", "cancel",
+    "rollback", "exit", "unmount", "umount", "uninstall", "quit", "join", "purge", "undo",
+    "unregister", "unsubscribe", "detach", "unpatch",
+})
+_NAME_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Methods that make a freshly built object hold something: their failure means nothing
 # was acquired yet (``bucket.create()``, ``server.start()``, ``path.mkdir()``).
 ACTIVATION_METHODS = frozenset({
     "create", "start", "open", "connect", "mkdir", "makedirs", "bind", "listen", "begin",
     "setup", "set_up", "init", "initialize", "launch", "__enter__", "__aenter__", "activate",
-    "login", "mount", "install", "register",
+    "login", "mount", "install", "register", "subscribe", "attach", "patch", "acquire",
 })
 
 
@@ -48,15 +56,29 @@ def releases(statement: cst.BaseStatement, name: str) -> bool:
 
 
 def is_release_name(function: cst.BaseExpression) -> bool:
-    called = (dotted_name(function) or "").rsplit(".", 1)[-1].lower()
-    return bool(called) and any(word in called for word in RELEASE_WORDS)
+    """``conn.close``, ``shutil.rmtree``, ``self.tearDown``, ``client.aclose``, ``db.drop_all``."""
+    dotted = dotted_name(function)
+    if not dotted:
+        return False
+    called = dotted.rsplit(".", 1)[-1]
+    parts = {part.lower() for part in _NAME_PARTS.findall(called)}
+    squashed = called.lower().replace("_", "")
+    return bool(parts & RELEASE_WORDS) or squashed in RELEASE_WORDS or (
+        squashed.startswith("a") and squashed[1:] in RELEASE_WORDS  # async: aclose, astop
+    )
 
 
-def activates(statement: cst.BaseStatement, name: str) -> bool:
+def activates(statement: cst.BaseStatement, name: str, acquired_by: cst.Call) -> bool:
     """``bucket.create()`` right after ``bucket = s3.Bucket(...)``: the call that really acquires.
 
-    If it fails, nothing was acquired, so it is part of the acquisition, not a step after it.
+    Only when ``name`` was built by instantiating a class (``Consumer(broker)``): if the
+    activating call fails, nothing was acquired, so it belongs to the acquisition. A function
+    that acquires by itself (``chan = open_channel(url)``) holds the resource already, and a
+    failing ``chan.subscribe()`` after it leaks it.
     """
+    built = (dotted_name(acquired_by.func) or "").rsplit(".", 1)[-1]
+    if not built[:1].isupper():
+        return False
     assignment = simple_assignment(statement)
     call = strip_await(assignment[1]) if assignment else single_call(statement)
     if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):

@@ -5,12 +5,33 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fixlint.rules.base import Rule
+from fixlint.rules.context_managers import MANUAL_ENTER, RETURN_INSIDE_WITH
+from fixlint.rules.deprecated import DEPRECATED_YIELD_FIXTURE
+from fixlint.rules.finalizers import (
+    FINALIZER_BEFORE_RESOURCE,
+    FINALIZER_LATE_BINDING,
+    FINALIZER_NOT_CALLABLE,
+    FINALIZER_REGISTERED_LATE,
+)
 from fixlint.rules.setup_leak import SETUP_FAILURE_LEAK
 from fixlint.rules.syntax_error import SYNTAX_ERROR
+from fixlint.rules.teardown import CLEANUP_IN_EXCEPT, TEARDOWN_STEP_SKIPPED
+from fixlint.rules.yield_paths import MULTIPLE_YIELDS, NO_YIELD_PATH
 
 ALL_RULES: tuple[Rule, ...] = (
     SYNTAX_ERROR,
+    FINALIZER_BEFORE_RESOURCE,
+    FINALIZER_REGISTERED_LATE,
+    FINALIZER_NOT_CALLABLE,
+    FINALIZER_LATE_BINDING,
     SETUP_FAILURE_LEAK,
+    TEARDOWN_STEP_SKIPPED,
+    CLEANUP_IN_EXCEPT,
+    MULTIPLE_YIELDS,
+    NO_YIELD_PATH,
+    RETURN_INSIDE_WITH,
+    MANUAL_ENTER,
+    DEPRECATED_YIELD_FIXTURE,
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fixlint.cst_util import names_bound, names_used, short_code, simple_assignment, strip_await, walk
+from fixlint.cst_util import lift_blank_lines, names_bound, names_used, short_code, simple_assignment, strip_await, walk
 from fixlint.fallible import is_fallible
 from fixlint.imports import ImportTable
 from fixlint.model import Fixture, Step, statement_path
@@ -49,7 +49,7 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
             if not releasing:
                 continue
             following = list(setup[position + 1 :])
-            while following and activates(following[0].statement, name):
+            while following and activates(following[0].statement, name, call):
                 following.pop(0)
             failing = next(
                 (
@@ -126,8 +126,8 @@ def _fix(path: list[Step], acquisition: _Setup, name: str) -> Fix | None:
     guarded = teardown[split:]
     if not any(releases(stmt, name) for stmt in guarded) or _has_exit(guarded):
         return _extend_try_fix(step, acquisition, name, late)
-    try_lines, try_body = _lift_blank_lines(following + teardown[:split])
-    finally_lines, finally_body = _lift_blank_lines(guarded)
+    try_lines, try_body = lift_blank_lines(following + teardown[:split])
+    finally_lines, finally_body = lift_blank_lines(guarded)
     new_try = cst.Try(
         leading_lines=try_lines,
         body=cst.IndentedBlock(body=try_body),
@@ -156,7 +156,7 @@ def _extend_try_fix(step: Step, acquisition: _Setup, name: str, late: set[str]) 
     if not moved or names_used(final) & set().union(*(names_bound(stmt) for stmt in moved)):
         return None
     assert isinstance(holder.body, cst.IndentedBlock)
-    try_lines, moved = _lift_blank_lines(moved)
+    try_lines, moved = lift_blank_lines(moved)
     new_try = holder.with_changes(
         leading_lines=try_lines,
         body=holder.body.with_changes(body=[*moved, *holder.body.body]),
@@ -169,17 +169,6 @@ def _extend_try_fix(step: Step, acquisition: _Setup, name: str, late: set[str]) 
         step.block,
         step.block.with_changes(body=new_body),
     )
-
-
-def _lift_blank_lines(
-    statements: list[cst.BaseStatement],
-) -> tuple[Sequence[cst.EmptyLine], list[cst.BaseStatement]]:
-    """Blank lines above the first statement move above the new ``try:``/``finally:`` line;
-    comments stay with the statement they describe."""
-    first, *rest = statements
-    lines = list(first.leading_lines)
-    keep = next((i for i, line in enumerate(lines) if line.comment is not None), len(lines))
-    return lines[:keep], [first.with_changes(leading_lines=lines[keep:]), *rest]
 
 
 def _has_exit(statements: Sequence[cst.BaseStatement]) -> bool:

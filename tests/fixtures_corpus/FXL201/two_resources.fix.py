@@ -12,7 +12,7 @@ def cache_dir_and_server():
     try:
         server = CacheServer(workdir)
         yield server
-        server.shutdown()
+        server.shutdown()  # expect: FXL202
     finally:
         shutil.rmtree(workdir)
 
@@ -24,5 +24,7 @@ def release_order_blocks_the_fix():
     workdir = tempfile.mkdtemp()  # expect: FXL201
     server = CacheServer(workdir)
     yield server
-    shutil.rmtree(workdir)
-    server.shutdown()
+    try:
+        shutil.rmtree(workdir)  # expect: FXL202
+    finally:
+        server.shutdown()

@@ -11,7 +11,7 @@ def cache_dir_and_server():
     workdir = tempfile.mkdtemp()  # expect: FXL201
     server = CacheServer(workdir)
     yield server
-    server.shutdown()
+    server.shutdown()  # expect: FXL202
     shutil.rmtree(workdir)
 
 
@@ -22,5 +22,5 @@ def release_order_blocks_the_fix():
     workdir = tempfile.mkdtemp()  # expect: FXL201
     server = CacheServer(workdir)
     yield server
-    shutil.rmtree(workdir)
+    shutil.rmtree(workdir)  # expect: FXL202
     server.shutdown()

@@ -1,0 +1,668 @@
+"""FXL206 return-inside-with and FXL207 manual-enter: a context manager exited too early, or never.
+
+FXL206: a non-generator fixture that returns a ``with`` target from inside the block hands the
+test an object whose context has already exited. The fix turns that ``return`` into ``yield``,
+but only where the result is exactly "the same fixture, exited at teardown": nothing may run
+after the new ``yield`` except the exits of the blocks around it, and no path may end without
+reaching it.
+
+FXL207: ``cm.__enter__()`` with no ``__exit__`` anywhere the fixture could run it. The fix wraps
+the rest of the block, through the ``yield``, in ``with cm as x:``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from fixlint.cst_util import (
+    assigned_names,
+    dotted_name,
+    names_bound,
+    names_used,
+    root_name,
+    short_code,
+    simple_assignment,
+    strip_await,
+    walk,
+)
+from fixlint.fallible import NO_RETURN_CALLS
+from fixlint.imports import ImportTable
+from fixlint.model import Fixture, Located, Step, statement_path
+from fixlint.resources import is_release_name
+from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
+
+# Context managers whose ``as`` value is meant to be used after the block: a record of what
+# happened inside (warnings, an exception, captured output), a value passed through, or an
+# object the exit does not close (sqlite3 commits or rolls back; the connection stays open).
+VALUE_AFTER_EXIT = frozenset(
+    {
+        "warnings.catch_warnings", "pytest.raises", "pytest.warns", "pytest.deprecated_call",
+        "contextlib.redirect_stdout", "contextlib.redirect_stderr", "contextlib.nullcontext",
+        "sqlite3.connect",
+    }
+)
+TYPING_MODULES = ("collections.abc", "typing", "typing_extensions")
+# The generic types a ``yield`` fixture can be annotated with, preferred first, and how many
+# ``None`` arguments follow the yielded type (``Generator[T, None, None]``).
+SYNC_GENERIC = {"Iterator": 0, "Generator": 2}
+ASYNC_GENERIC = {"AsyncIterator": 0, "AsyncGenerator": 1}
+
+
+# ---------------------------------------------------------------- FXL206 return-inside-with
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A name bound by ``with <item>`` (or ``async with``) that a return hands out."""
+
+    name: str
+    item: cst.WithItem
+    keyword: str  # "with" or "async with"
+
+
+def check_return_inside_with(context: FileContext) -> Iterator[Finding]:
+    for fixture in context.fixtures:
+        if fixture.is_generator:
+            continue  # a generator's ``return`` ends teardown, not setup: another rule's business
+        for returned in fixture.returns:
+            targets = _returned_targets(returned, context.imports)
+            if targets:
+                yield RETURN_INSIDE_WITH.finding(
+                    returned.node, _return_message(fixture, targets), _yield_fix(context, fixture, returned)
+                )
+
+
+def _return_message(fixture: Fixture, targets: list[_Target]) -> str:
+    if len(targets) > 1:
+        quoted = [f"`{target.name}`" for target in targets]
+        names = ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        return (
+            f"`{fixture.name}` returns {names} from inside the `with` blocks that created them; the "
+            "blocks exit as soon as the fixture returns, so the test gets them already cleaned up"
+        )
+    target = targets[0]
+    item_text = short_code(target.item.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+    return (
+        f"`{fixture.name}` returns `{target.name}` from inside `{target.keyword} {item_text}:`; the "
+        f"block exits as soon as the fixture returns, so the test gets `{target.name}` after "
+        f"`{short_code(target.item.item)}` has already cleaned it up"
+    )
+
+
+def _returned_targets(returned: Located, imports: ImportTable) -> list[_Target]:
+    """The ``as`` names of the enclosing ``with`` blocks that the return hands out."""
+    assert isinstance(returned.node, cst.Return)
+    if returned.node.value is None:
+        return []
+    exposed = _exposed_names(returned.node.value)
+    targets: list[_Target] = []
+    for ancestor in reversed(returned.ancestors):  # innermost block first
+        if not isinstance(ancestor, cst.With):
+            continue
+        rebound = names_bound(ancestor.body)  # ``fh = fh.read()`` hands out something else
+        keyword = "with" if ancestor.asynchronous is None else "async with"
+        for item in ancestor.items:
+            if item.asname is None or not _creates_resource(item.item, imports):
+                continue
+            for name in assigned_names(item.asname.name):
+                if name in exposed and name not in rebound and all(t.name != name for t in targets):
+                    targets.append(_Target(name, item, keyword))
+    return targets
+
+
+def _exposed_names(value: cst.BaseExpression) -> set[str]:
+    """Names handed out as they are: ``fh``, or held by a tuple/list/set/dict display."""
+    if isinstance(value, cst.Name):
+        return {value.value}
+    found: set[str] = set()
+    if isinstance(value, (cst.Tuple, cst.List, cst.Set)):
+        for element in value.elements:
+            found |= _exposed_names(element.value)
+    elif isinstance(value, cst.Dict):
+        for element in value.elements:
+            if isinstance(element, cst.DictElement):
+                found |= _exposed_names(element.key) | _exposed_names(element.value)
+            else:
+                found |= _exposed_names(element.value)
+    return found
+
+
+def _creates_resource(expression: cst.BaseExpression, imports: ImportTable) -> bool:
+    """``with open(p) as fh`` creates what it cleans up; ``with conn as c`` (an object from
+    elsewhere) and the recorders in VALUE_AFTER_EXIT are left alone."""
+    expression = strip_await(expression)
+    if not isinstance(expression, cst.Call):
+        return False
+    return imports.qualified_name_of(expression.func) not in VALUE_AFTER_EXIT
+
+
+def _yield_fix(context: FileContext, fixture: Fixture, returned: Located) -> Fix | None:
+    """``return fh`` -> ``yield fh`` (and ``-> T`` -> ``-> Iterator[T]``), when that is exact."""
+    ret = returned.node
+    assert isinstance(ret, cst.Return)
+    if len(fixture.returns) != 1:
+        return None  # another return would end the generator before (or instead of) yielding
+    path = statement_path(returned)
+    if path is None or not _nothing_runs_after(path, ret) or fixture.body is None:
+        return None
+    if not _always_ends(fixture.body, context.imports):
+        return None  # a path that falls off the end would now fail with "did not yield a value"
+    new_function = fixture.function.deep_replace(
+        ret,
+        cst.Expr(
+            value=cst.Yield(value=ret.value, whitespace_after_yield=ret.whitespace_after_return),
+            semicolon=ret.semicolon,
+        ),
+    )
+    assert isinstance(new_function, cst.FunctionDef)
+    if fixture.function.returns is not None:
+        annotation = _iterator_annotation(context.module, fixture, fixture.function.returns)
+        if annotation is None:
+            return None  # no Iterator/Generator name is imported to write the new annotation with
+        new_function = new_function.with_changes(returns=annotation)
+    return Fix(
+        FixSafety.UNSAFE,
+        f"Yield `{short_code(ret.value)}` instead of returning it, so the `with` block stays open "
+        "until teardown",
+        fixture.function,
+        new_function,
+    )
+
+
+def _nothing_runs_after(path: list[Step], ret: cst.Return) -> bool:
+    """After ``yield``, only the exits of enclosing ``with``/``finally`` may run: no statement
+    follows the return at any level, and no loop or ``try: ... else:`` takes over."""
+    line = path[-1].statement
+    if not isinstance(line, cst.SimpleStatementLine) or line.body[-1] is not ret:
+        return False
+    for step in path:
+        owner = step.owner
+        if step.after:
+            return False
+        if not isinstance(owner, (cst.FunctionDef, cst.With, cst.If, cst.Else, cst.Try, cst.ExceptHandler)):
+            return False  # loops repeat their body; ``finally``/``match``/``except*`` are not worth it
+        if isinstance(owner, cst.Try) and owner.orelse is not None:
+            return False  # the ``else:`` would now run after the yield
+    return True
+
+
+def _always_ends(statements: Sequence[cst.BaseStatement], imports: ImportTable) -> bool:
+    """Does every path through these statements end in ``return``/``raise``/``pytest.skip()``?"""
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return any(_ends_here(small, imports) for small in last.body)
+    if isinstance(last, cst.With):
+        return _suite_ends(last.body, imports)
+    if isinstance(last, cst.If):
+        return (
+            _suite_ends(last.body, imports)
+            and last.orelse is not None
+            and (_always_ends([last.orelse], imports) if isinstance(last.orelse, cst.If)
+                 else _suite_ends(last.orelse.body, imports))
+        )
+    if isinstance(last, cst.Try):
+        if last.finalbody is not None and _suite_ends(last.finalbody.body, imports):
+            return True
+        return _suite_ends(last.body, imports) and all(
+            _suite_ends(handler.body, imports) for handler in last.handlers
+        )
+    return False
+
+
+def _suite_ends(suite: cst.BaseSuite, imports: ImportTable) -> bool:
+    if isinstance(suite, cst.IndentedBlock):
+        return _always_ends(suite.body, imports)
+    assert isinstance(suite, cst.SimpleStatementSuite)
+    return any(_ends_here(small, imports) for small in suite.body)
+
+
+def _ends_here(small: cst.BaseSmallStatement, imports: ImportTable) -> bool:
+    if isinstance(small, (cst.Return, cst.Raise)):
+        return True
+    return (
+        isinstance(small, cst.Expr)
+        and isinstance(small.value, cst.Call)
+        and imports.qualified_name_of(small.value.func) in NO_RETURN_CALLS
+    )
+
+
+def _iterator_annotation(
+    module: cst.Module, fixture: Fixture, returns: cst.Annotation
+) -> cst.Annotation | None:
+    """``-> T`` as ``-> Iterator[T]`` (``Generator[T, None, None]``, or the async forms), written
+    with a name the module already imports where the annotation can see it; None if there is none."""
+    generics = ASYNC_GENERIC if fixture.is_async else SYNC_GENERIC
+    available = _typing_names(module, fixture.function)
+    for kind, nones in generics.items():
+        for typing_module in TYPING_MODULES:
+            local = available.get(f"{typing_module}.{kind}")
+            if local is None:
+                continue
+            arguments = [returns.annotation] + [cst.Name("None")] * nones
+            subscript = cst.Subscript(
+                value=cst.parse_expression(local),
+                slice=[cst.SubscriptElement(cst.Index(argument)) for argument in arguments],
+            )
+            return returns.with_changes(annotation=subscript)
+    return None
+
+
+def _typing_names(module: cst.Module, function: cst.FunctionDef) -> dict[str, str]:
+    """``"typing.Iterator" -> "Iterator"`` / ``"typing.Iterator" -> "t.Iterator"`` for the imports
+    at module level that are in effect when the annotation is evaluated: those above the fixture,
+    or with ``from __future__ import annotations`` all of them, ``if TYPE_CHECKING:`` included."""
+    lazy = _future_annotations(module)
+    available: dict[str, str] = {}
+    for statement in module.body:
+        if not lazy and _contains(statement, function):
+            break
+        lines = _type_checking_body(statement) if lazy else None
+        for line in lines if lines is not None else [statement]:
+            if isinstance(line, cst.SimpleStatementLine):
+                for small in line.body:
+                    _add_typing_import(small, available)
+    return available
+
+
+def _type_checking_body(statement: cst.BaseStatement) -> Sequence[cst.BaseStatement] | None:
+    """The statements under ``if TYPE_CHECKING:`` / ``if typing.TYPE_CHECKING:``."""
+    if not isinstance(statement, cst.If) or not isinstance(statement.body, cst.IndentedBlock):
+        return None
+    test = dotted_name(statement.test) or ""
+    return statement.body.body if test.rsplit(".", 1)[-1] == "TYPE_CHECKING" else None
+
+
+def _add_typing_import(small: cst.BaseSmallStatement, available: dict[str, str]) -> None:
+    kinds = (*SYNC_GENERIC, *ASYNC_GENERIC)
+    if isinstance(small, cst.Import):
+        for alias in small.names:
+            full = dotted_name(alias.name)
+            if full in TYPING_MODULES:
+                local = dotted_name(alias.asname.name) if alias.asname is not None else full
+                for kind in kinds:
+                    available.setdefault(f"{full}.{kind}", f"{local}.{kind}")
+    elif isinstance(small, cst.ImportFrom) and not small.relative:
+        source = dotted_name(small.module) if small.module is not None else None
+        if source not in TYPING_MODULES or isinstance(small.names, cst.ImportStar):
+            return
+        for alias in small.names:
+            name = dotted_name(alias.name)
+            if name in kinds:
+                local = dotted_name(alias.asname.name) if alias.asname is not None else name
+                available[f"{source}.{name}"] = local  # a bare name beats ``typing.Iterator``
+
+
+def _future_annotations(module: cst.Module) -> bool:
+    """``from __future__ import annotations`` among the module's leading statements."""
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.BaseString):
+                continue  # the docstring
+            if not isinstance(small, cst.ImportFrom) or dotted_name(small.module) != "__future__":
+                return False
+            if not isinstance(small.names, cst.ImportStar) and any(
+                dotted_name(alias.name) == "annotations" for alias in small.names
+            ):
+                return True
+    return False
+
+
+def _contains(statement: cst.BaseStatement, function: cst.FunctionDef) -> bool:
+    if statement is function:
+        return True
+    if isinstance(statement, cst.SimpleStatementLine):
+        return False
+    return any(node is function for node in walk(statement, enter_scopes=True))
+
+
+RETURN_INSIDE_WITH = Rule(
+    code="FXL206",
+    name="return-inside-with",
+    summary="A fixture returns a `with` target from inside the block, so the test gets it already closed",
+    fix=FixSafety.UNSAFE,
+    check=check_return_inside_with,
+    explanation="""\
+## What it does
+Flags a fixture that is not a generator and returns, from inside a `with` block, the object
+that block bound with `as`: on its own (`return fh`) or held by a tuple, list, set or dict
+display (`return fh, path`, `return {"conn": conn}`).
+
+Not flagged: returning something derived from it (`return fh.read()`, `return Wrapper(fh)`);
+a `with` without `as`, or whose target is not returned; a target rebound inside the block;
+`with obj as x` on an object that exists already (its exit may close nothing); generator
+fixtures; and context managers whose value is meant for use after the block: `pytest.raises`,
+`pytest.warns`, `pytest.deprecated_call`, `warnings.catch_warnings`,
+`contextlib.redirect_stdout`/`redirect_stderr`, `contextlib.nullcontext`, and
+`sqlite3.connect` (its exit commits or rolls back but leaves the connection open).
+
+## Why is this bad?
+`return` leaves the `with` block, so the context manager exits before pytest even receives
+the value: the file is closed, the temporary directory deleted, the patch undone, the
+executor shut down. Checked with pytest 9.2: a fixture doing
+`with open(path, "w+") as f: return f` hands every test a file with `f.closed == True`, and
+`with tempfile.TemporaryDirectory() as d: return d` a path that no longer exists.
+
+With `yield` instead, the block stays open while the test runs. pytest resumes the generator
+after the test (also when the test failed), and the block exits then.
+
+## Example
+```python
+@pytest.fixture
+def log_file(tmp_path) -> IO[str]:
+    with open(tmp_path / "app.log", "w+") as fh:
+        return fh  # closed before the test starts
+```
+
+## Use instead
+```python
+@pytest.fixture
+def log_file(tmp_path) -> Iterator[IO[str]]:
+    with open(tmp_path / "app.log", "w+") as fh:
+        yield fh
+```
+
+## Fix safety
+The fix turns the `return` into `yield` and is unsafe: the resource now lives until teardown
+instead of being cleaned up before the test, which is the point, but it changes what the test
+sees. It is offered only when the result is exactly that fixture kept open:
+- the flagged `return` is the fixture's only `return`;
+- nothing runs after the new `yield` but the exits of the `with` (and `try`/`finally`) blocks
+  around it: no statement follows it at any level, it is not in a loop, and no `try` around
+  it has an `else:`;
+- every other path ends in `raise`, `pytest.skip()`, `pytest.fail()`, `pytest.xfail()`,
+  `pytest.exit()` or `sys.exit()`. A path that fell off the end returned `None` before; in a
+  generator it fails setup with "did not yield a value".
+
+A return annotation `-> T` becomes `-> Iterator[T]` (else `Generator[T, None, None]`; for
+`async def`, `AsyncIterator[T]` or `AsyncGenerator[T, None]`) in the same edit, written with a
+name the module already imports from `collections.abc`, `typing` or `typing_extensions`
+(`from typing import Iterator`, `import typing`, `import collections.abc as cabc`, ...) where
+the annotation can see it: above the fixture, or anywhere (`if TYPE_CHECKING:` included) in a
+module with `from __future__ import annotations`. When no such name is imported, no fix is
+offered, since the fix edits one place only: add `from collections.abc import Iterator` and run
+`--fix` again.
+""",
+)
+
+
+# ---------------------------------------------------------------- FXL207 manual-enter
+
+EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
+# Calls that store an object where code outside the fixture may find and exit it.
+STORE_METHODS = frozenset({"append", "add", "extend", "insert", "push", "callback", "enter_context",
+                           "register", "setdefault", "update", "put", "enter_async_context",
+                           "push_async_exit", "push_async_callback"})
+
+
+def check_manual_enter(context: FileContext) -> Iterator[Finding]:
+    for fixture in context.fixtures:
+        for located in fixture.dunder_calls:
+            call = located.node
+            assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+            method = call.func.attr.value
+            if method not in ("__enter__", "__aenter__") or call.args or not _runs(located, method):
+                continue
+            receiver = call.func.value
+            if not _fresh_receiver(receiver, fixture):
+                continue
+            names = _aliases(fixture, _names_for(receiver, located))
+            if _exited_elsewhere(fixture, names) or _exited_by_requester(context, fixture):
+                continue
+            exit_method = "__aexit__" if method == "__aenter__" else "__exit__"
+            never = f"its `{exit_method}()`"
+            if isinstance(receiver, cst.Name):
+                never = f"`{receiver.value}.{exit_method}()`"
+            yield MANUAL_ENTER.finding(
+                call,
+                f"`{fixture.name}` calls `{short_code(call)}` but never {never}, neither in the teardown "
+                "nor in a finalizer: the context manager is never exited, so what it set up stays in "
+                "place after the test",
+                _with_fix(fixture, located, method),
+            )
+
+
+def _runs(located: Located, method: str) -> bool:
+    """``cm.__aenter__()`` only builds a coroutine: it enters when awaited or handed to a runner
+    (``loop.run_until_complete(cm.__aenter__())``), not as a bare statement."""
+    if method == "__enter__":
+        return True
+    return isinstance(located.ancestors[-1], (cst.Await, cst.Arg))
+
+
+def _fresh_receiver(receiver: cst.BaseExpression, fixture: Fixture) -> bool:
+    """A context manager this fixture creates: ``Client(app).__enter__()``, or a local name
+    (not a parameter, whose fixture may exit it, nor an attribute another hook may exit)."""
+    if isinstance(receiver, cst.Call):
+        return True
+    if not isinstance(receiver, cst.Name) or receiver.value in fixture.parameters:
+        return False
+    return receiver.value in names_bound(fixture.function.body)
+
+
+def _names_for(receiver: cst.BaseExpression, located: Located) -> set[str]:
+    """The names that hold the context manager: the receiver, and ``x`` in ``x = cm.__enter__()``."""
+    names = {receiver.value} if isinstance(receiver, cst.Name) else set()
+    statement = _statement_of(located)
+    assignment = simple_assignment(statement) if statement is not None else None
+    if assignment is not None and strip_await(assignment[1]) is located.node:
+        names.update(assignment[0])
+    return names
+
+
+def _statement_of(located: Located) -> cst.SimpleStatementLine | None:
+    for node in reversed(located.ancestors):
+        if isinstance(node, cst.SimpleStatementLine):
+            return node
+    return None
+
+
+def _aliases(fixture: Fixture, names: set[str]) -> set[str]:
+    """``other = cm`` makes ``other`` another name for it."""
+    found = set(names)
+    assignments = [
+        pair
+        for node in walk(fixture.function.body)
+        if isinstance(node, cst.SimpleStatementLine) and (pair := simple_assignment(node)) is not None
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for targets, value in assignments:
+            if isinstance(value, cst.Name) and value.value in found and not set(targets) <= found:
+                found.update(targets)
+                changed = True
+    return found
+
+
+def _exited_elsewhere(fixture: Fixture, names: set[str]) -> bool:
+    """Could the fixture, or anything it hands the object to, exit or release it?
+
+    Any mention of ``cm.__exit__`` (also in a nested finalizer function), a finalizer that
+    uses it, a release call on it, or storing it where other code can reach it counts."""
+    if not names:
+        return False
+    for finalizer in fixture.finalizers:
+        if finalizer.argument is not None and names_used(finalizer.argument) & names:
+            return True
+    for node in walk(fixture.function.body, enter_scopes=True):
+        if isinstance(node, cst.Attribute) and node.attr.value in EXIT_METHODS:
+            if root_name(node.value) in names:
+                return True
+        elif isinstance(node, cst.Call) and (_releases(node, names) or _stores(node, names)):
+            return True
+        elif isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)) and _stored_in_object(node, names):
+            return True
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            if {item.name.value for item in node.names} & names:
+                return True
+    return False
+
+
+def _exited_by_requester(context: FileContext, fixture: Fixture) -> bool:
+    """Another fixture in this file requests this one and exits the value it gets
+    (``def stopper(server): yield; server.__exit__(None, None, None)``)."""
+    for other in context.fixtures:
+        if fixture.name not in other.parameters:
+            continue
+        for located in other.dunder_calls:
+            func = located.node.func  # type: ignore[attr-defined]
+            if func.attr.value in EXIT_METHODS and root_name(func.value) == fixture.name:
+                return True
+    return False
+
+
+def _releases(call: cst.Call, names: set[str]) -> bool:
+    """``p.stop()`` / ``client.close()`` / ``shutil.rmtree(path)`` on one of the names: released
+    some other way, so not left open, whatever its ``__exit__`` would have added."""
+    if not is_release_name(call.func):
+        return False
+    if isinstance(call.func, cst.Attribute) and root_name(call.func.value) in names:
+        return True
+    return any(names_used(arg.value) & names for arg in call.args)
+
+
+def _stores(call: cst.Call, names: set[str]) -> bool:
+    """``stack.push(cm)``, ``registry.append(cm)``, ``atexit.register(cm.__exit__)``."""
+    if not isinstance(call.func, cst.Attribute) or call.func.attr.value not in STORE_METHODS:
+        return False
+    return any(names_used(arg.value) & names for arg in call.args)
+
+
+def _stored_in_object(node: cst.Assign | cst.AnnAssign | cst.AugAssign, names: set[str]) -> bool:
+    """``self.cm = cm`` / ``request.node.cm = cm`` / ``CMS[key] = cm``: someone else may exit it."""
+    if node.value is None or not names_used(node.value) & names:
+        return False
+    targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+    return any(not isinstance(target, (cst.Name, cst.Tuple, cst.List)) for target in targets)
+
+
+def _with_fix(fixture: Fixture, located: Located, method: str) -> Fix | None:
+    """``x = cm.__enter__()`` + the rest of its block -> ``with cm as x:`` + that rest, when the
+    single ``yield`` is in that rest and the enter statement is exactly one of the four forms."""
+    path = statement_path(located)
+    if path is None or len(fixture.yields) != 1:
+        return None
+    step = path[-1]
+    form = _enter_form(step.statement, located.node, method, fixture.is_async)
+    if form is None:
+        return None
+    if any(isinstance(level.owner, (cst.For, cst.While)) for level in path):
+        return None
+    yield_path = statement_path(fixture.yields[0])
+    if yield_path is None or not any(
+        level.block is step.block and level.index > step.index for level in yield_path
+    ):
+        return None
+    target, awaited = form
+    call = located.node
+    assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+    statement = step.statement
+    assert isinstance(statement, cst.SimpleStatementLine)
+    new_with = cst.With(
+        items=[cst.WithItem(item=call.func.value, asname=cst.AsName(name=target) if target else None)],
+        body=cst.IndentedBlock(body=list(step.after), header=statement.trailing_whitespace),
+        asynchronous=cst.Asynchronous() if awaited else None,
+        leading_lines=statement.leading_lines,
+    )
+    new_block = step.block.with_changes(body=[*step.before, new_with])
+    subject = short_code(call.func.value)
+    return Fix(
+        FixSafety.UNSAFE,
+        f"Enter `{subject}` with a `with` block around the `yield`, so it is exited at teardown",
+        step.block,
+        new_block,
+    )
+
+
+def _enter_form(
+    statement: cst.BaseStatement, call: cst.CSTNode, method: str, is_async: bool
+) -> tuple[cst.Name | None, bool] | None:
+    """``(x, awaited)`` for ``x = cm.__enter__()`` / ``cm.__enter__()`` / ``x = await
+    cm.__aenter__()`` / ``await cm.__aenter__()``; None for anything else."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    target: cst.Name | None = None
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        if not isinstance(small.targets[0].target, cst.Name):
+            return None
+        target, value = small.targets[0].target, small.value
+    elif isinstance(small, cst.Expr):
+        value = small.value
+    else:
+        return None
+    awaited = isinstance(value, cst.Await)
+    if strip_await(value) is not call or awaited != (method == "__aenter__"):
+        return None
+    if awaited and not is_async:
+        return None
+    return target, awaited
+
+
+MANUAL_ENTER = Rule(
+    code="FXL207",
+    name="manual-enter",
+    summary="A fixture calls `__enter__()` on a context manager and never calls `__exit__()`",
+    fix=FixSafety.UNSAFE,
+    check=check_manual_enter,
+    explanation="""\
+## What it does
+Flags `cm.__enter__()` (or `await cm.__aenter__()`) in a fixture when nothing can exit that
+context manager: no `__exit__`/`__aexit__` on it, or on the name its `__enter__()` result was
+bound to, anywhere in the fixture (its teardown, a `try`/`finally`, a finalizer function
+defined inside it); no finalizer that uses it; no release call on it (`p.stop()`,
+`client.close()`, ...); and it is not stored where other code could exit it (an attribute,
+a subscript, a list, `ExitStack.push`).
+
+Only context managers the fixture creates are checked: `Client(app).__enter__()` or a local
+variable. A parameter (another fixture's value, which that fixture may exit) or an attribute
+such as `self.cm` (which `teardown_method` may exit) is left alone.
+
+## Why is this bad?
+Calling `__enter__()` by hand drops what `with` guarantees: nothing calls `__exit__()`, not
+at teardown and not when setup fails. Whatever the context manager set up stays in place
+for the rest of the session. Checked with pytest 9.2: a fixture doing
+`p = mock.patch("os.getcwd", return_value="/fake"); m = p.__enter__(); yield m` leaves the
+patch active, and a later test that never requested the fixture still sees
+`os.getcwd() == "/fake"`. (`mock.patch.stopall()` does not help either: it stops only
+patches started with `.start()`.)
+
+## Example
+```python
+@pytest.fixture
+def client(app):
+    c = TestClient(app).__enter__()
+    c.login("admin")
+    yield c
+```
+
+## Use instead
+```python
+@pytest.fixture
+def client(app):
+    with TestClient(app) as c:
+        c.login("admin")
+        yield c
+```
+`contextlib.ExitStack` (`stack.enter_context(cm)`) is the tool when the number of context
+managers is only known at run time.
+
+## Fix safety
+The fix wraps the rest of the block in `with cm as x:` (`async with` for `__aenter__`) and is
+unsafe: the context manager now exits after the test and when setup fails, which changes what
+happens after every test (a server stops, a patch is undone), and an `__exit__` may raise or
+swallow an exception raised in its block. It is offered only when the rewrite is exact: the
+statement is `x = cm.__enter__()`, `cm.__enter__()`, `x = await cm.__aenter__()` or
+`await cm.__aenter__()` on its own line, not in a loop, and the fixture's only `yield` comes
+after it in the same block (or a block nested in it). Everything after the enter statement in
+that block (the rest of the setup, the `yield`, the teardown) moves into the `with`, so the
+exit runs after the remaining teardown, as it would for a `with` written by hand.
+""",
+)

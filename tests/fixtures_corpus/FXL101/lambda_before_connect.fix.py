@@ -1,0 +1,22 @@
+import pytest
+
+from myapp.db import connect, seed_users
+
+DSN = "postgresql://localhost/test"
+
+
+@pytest.fixture
+def db(request):
+    conn = connect(DSN)
+    request.addfinalizer(lambda: conn.close())  # expect: FXL101
+    return conn
+
+
+@pytest.fixture
+def seeded_db(request):
+    conn = connect(DSN)
+
+    # Drop everything we created, even when seeding fails half-way.
+    request.addfinalizer(lambda: conn.execute("drop schema test cascade"))  # expect: FXL101
+    seed_users(conn)
+    return conn

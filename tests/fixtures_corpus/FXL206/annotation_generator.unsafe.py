@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from myapp.db import Database
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+
+@pytest.fixture
+def database(tmp_path) -> Generator[Database, None, None]:
+    with Database.open(tmp_path / "db.sqlite") as db:
+        db.migrate()
+        yield db  # expect: FXL206

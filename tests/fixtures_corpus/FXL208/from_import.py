@@ -1,0 +1,14 @@
+import os
+
+from pytest import yield_fixture
+
+
+@yield_fixture  # expect: FXL208
+def workspace(tmp_path):
+    (tmp_path / "src").mkdir()
+    yield tmp_path
+
+
+@yield_fixture(scope="session")  # expect: FXL208
+def cwd_at_start():
+    yield os.getcwd()

@@ -55,6 +55,10 @@ def code_of(node: cst.CSTNode) -> str:
 def short_code(node: cst.CSTNode, limit: int = 60) -> str:
     """How a message quotes a node: one line, no comments, a compound statement by its header."""
     if isinstance(node, cst.SimpleStatementLine):
+        assignment = simple_assignment(node)
+        if assignment is not None and isinstance(strip_await(assignment[1]), cst.Call):
+            targets = " ".join(code_of(node.body[0]).split("=", 1)[0].split())
+            return f"{targets} = {short_code(assignment[1], max(20, limit - len(targets) - 3))}"
         text = "; ".join(code_of(small) for small in node.body)
     elif isinstance(node, (cst.Try, cst.TryStar)):
         text = "try: ..."

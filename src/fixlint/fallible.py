@@ -15,6 +15,9 @@ from fixlint.cst_util import dotted_name, walk
 HARMLESS_BUILTINS = frozenset(
     {"print", "len", "isinstance", "issubclass", "id", "callable", "hasattr", "repr", "type", "bool"}
 )
+# Building a mock does not fail (``proto = mock.Mock()``), whatever module it comes from.
+MOCK_CLASSES = frozenset({"Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock",
+                          "PropertyMock"})
 # ``logger.info(...)``: logging reports its own handler errors instead of raising them.
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 LOG_RECEIVERS = frozenset({"log", "logger", "_log", "_logger", "LOG", "LOGGER", "logging"})
@@ -35,6 +38,8 @@ def is_harmless_call(call: cst.Call) -> bool:
     if name in HARMLESS_BUILTINS:
         return True
     receiver, _, method = name.rpartition(".")
+    if method in MOCK_CLASSES:
+        return True
     if method in ("addfinalizer", "partial"):
         return True  # registering a finalizer, or building a partial, does not fail (its arguments may)
     if method in COLLECTING_METHODS and receiver and "." not in receiver:

@@ -72,3 +72,12 @@ def unwritable_dir(tmp_path):
     check_permissions(target)
     yield target
     target.chmod(mode)
+
+
+@pytest.fixture
+def sample_tree(tmpdir_factory):
+    # `path.join(...)` in the check after `yield` is not a release of `path`.
+    path = tmpdir_factory.mktemp("tree")
+    build_tree(path)
+    yield path
+    assert path.join("index.txt").check()

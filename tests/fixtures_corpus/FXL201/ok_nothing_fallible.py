@@ -1,4 +1,5 @@
 import logging
+from unittest import mock
 
 import pytest
 
@@ -22,3 +23,14 @@ def registered_right_away(request):
     request.addfinalizer(conn.close)
     conn.execute("create table t (x)")
     return conn
+
+
+@pytest.fixture
+def pool_with_fake_connection():
+    # Building mocks and assigning attributes cannot fail.
+    pool = connect("sqlite://")
+    fake = mock.MagicMock()
+    fake.closed = True
+    pool.idle = [fake]
+    yield pool
+    pool.close()

@@ -93,3 +93,56 @@ def test_hostile_input_is_a_finding_not_a_crash(source: bytes) -> None:
     report = check_source(source, "x.py", ALL_RULES, fix=True)
     assert report.error is None
     assert all(d.code == "FXL001" for d in report.diagnostics)
+
+
+def test_a_fix_that_would_not_parse_is_an_error_and_writes_nothing(monkeypatch, tmp_path) -> None:
+    import fixlint.engine
+    from fixlint.cli import main
+    from fixlint.fixes import Edit
+
+    monkeypatch.setattr(fixlint.engine, "edit_for", lambda module, text, fix: Edit(0, 0, "def ("))
+    report = check_source(LEAKY.encode(), "conftest.py", ALL_RULES, fix=True)
+    assert report.fixed is None
+    assert "does not parse" in (report.error or "")
+
+    target = tmp_path / "conftest.py"
+    target.write_text(LEAKY)
+    assert main(["check", "--fix", str(target)]) == 2
+    assert target.read_text() == LEAKY
+
+
+def test_fixes_from_several_rules_in_one_fixture_settle() -> None:
+    source = """\
+import pytest
+
+
+@pytest.fixture
+def pair():
+    a = open_a()
+    b = open_b()
+    yield a, b
+    b.close()
+    a.close()
+"""
+    report = check_source(source.encode(), "conftest.py", ALL_RULES, fix=True)
+    assert report.error is None and report.fixed is not None
+    assert check_source(report.fixed, "conftest.py", ALL_RULES, fix=True).fixed is None
+    # Both FXL201 and FXL202 are reported; FXL201's fix also isolates the releases, so the
+    # FXL202 finding is gone after one fix and only one fix is counted as applied.
+    assert sorted(d.code for d in check_source(source.encode(), "conftest.py", ALL_RULES).diagnostics) == [
+        "FXL201", "FXL202"]
+    assert [d.code for d in report.applied] == ["FXL201"]
+    assert report.fixed.decode() == """\
+import pytest
+
+
+@pytest.fixture
+def pair():
+    a = open_a()
+    try:
+        b = open_b()
+        yield a, b
+        b.close()
+    finally:
+        a.close()
+"""

@@ -87,7 +87,7 @@ def test_fix_rewrites_the_file_and_exits_0_when_nothing_remains(project: Path, c
 def test_diff_prints_changes_writes_nothing_and_exits_1(project: Path, capsys) -> None:
     assert main(["check", "--diff"]) == 1
     out = capsys.readouterr().out
-    assert "+    try:" in out and "--- a/tests/conftest.py" in out
+    assert "+    try:" in out and "--- tests/conftest.py" in out
     assert (project / "tests" / "conftest.py").read_text() == LEAKY
 
 

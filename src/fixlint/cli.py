@@ -216,4 +216,4 @@ def _unified_diff(report: FileReport) -> str:
     assert report.original is not None and report.fixed is not None
     before = report.original.decode("utf-8", errors="replace").splitlines(keepends=True)
     after = report.fixed.decode("utf-8", errors="replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, f"a/{report.path}", f"b/{report.path}"))
+    return "".join(difflib.unified_diff(before, after, report.path, report.path))

@@ -209,7 +209,9 @@ def _scan_body(fixture: Fixture) -> None:
             if method == "addfinalizer":
                 receiver = dotted_name(node.func.value)
                 if receiver in ("request", "request.node"):
-                    argument = node.args[0].value if len(node.args) == 1 else None
+                    single = node.args[0] if len(node.args) == 1 else None
+                    keyword = single.keyword.value if single and single.keyword else "finalizer"
+                    argument = single.value if single and keyword == "finalizer" and not single.star else None
                     fixture.finalizers.append(Finalizer(Located(node, tuple(path)), receiver, argument))
             elif method in ("__enter__", "__exit__", "__aenter__", "__aexit__"):
                 fixture.dunder_calls.append(Located(node, tuple(path)))

@@ -87,7 +87,14 @@ def test_files_without_fixtures_are_not_parsed() -> None:
 
 @pytest.mark.parametrize(
     "source",
-    [b"", b"\x00\x01fixture\xff", b"fixture = 1\n\tif x:\n", "fixture = 'é'".encode("utf-16")],
+    [
+        b"",
+        b"\x00\x01fixture\xff",
+        b"fixture = 1\n\tif x:\n",
+        "fixture = 'é'".encode("utf-16"),
+        # libcst's native parser overflows the C stack on a few thousand nested brackets.
+        b"import pytest\n@pytest.fixture\ndef f():\n    x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n",
+    ],
 )
 def test_hostile_input_is_a_finding_not_a_crash(source: bytes) -> None:
     report = check_source(source, "x.py", ALL_RULES, fix=True)
@@ -146,3 +153,9 @@ def pair():
     finally:
         a.close()
 """
+
+
+def test_brackets_inside_strings_do_not_stop_the_check() -> None:
+    deep_text = "(" * 300
+    source = LEAKY.replace("seed(conn)", f"seed(conn, {deep_text!r})")
+    assert _codes(source) == [(6, "FXL201")]

@@ -24,6 +24,12 @@ from fixlint.rules.base import FileContext, Finding, FixSafety, Rule
 from fixlint.rules.syntax_error import SYNTAX_ERROR
 
 MAX_FIX_PASSES = 10
+# CPython refuses more than 200 nested brackets ("too many nested parentheses"); libcst's
+# native parser crashes the whole process (a stack overflow) on a few thousand. A file
+# that could nest deeper is first given to CPython's parser, which says why it is invalid.
+MAX_BRACKET_DEPTH = 200
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"()[]{}")))
+_OPENING = frozenset(b"([{")
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,11 @@ def _choose(candidates: Iterable[tuple[Edit | None, Finding]]) -> list[tuple[Edi
 def _analyse(
     source: bytes, path: str, rules: Sequence[Rule], extra_decorators: Sequence[str]
 ) -> tuple[cst.Module, list[Finding], list[Diagnostic]] | Diagnostic:
+    if _may_nest_too_deeply(source):
+        try:
+            compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError, UnicodeError, LookupError, RecursionError, MemoryError) as exc:
+            return _syntax_error(source, path, exc)
     try:
         module = cst.parse_module(source)
     except Exception as exc:  # noqa: BLE001 - ParserSyntaxError, bad encodings, recursion
@@ -165,6 +176,20 @@ def _analyse(
         )
     order = sorted(range(len(kept)), key=lambda i: (diagnostics[i].line, diagnostics[i].column, kept[i].code))
     return module, [kept[i] for i in order], [diagnostics[i] for i in order]
+
+
+def _may_nest_too_deeply(source: bytes) -> bool:
+    """Could the brackets in ``source`` nest past CPython's limit? (Brackets in strings and
+    comments count too; that only costs a ``compile`` for such a file.)"""
+    brackets = source.translate(None, _NOT_BRACKETS)
+    if len(brackets) <= MAX_BRACKET_DEPTH:
+        return False
+    depth = 0
+    for byte in brackets:
+        depth = depth + 1 if byte in _OPENING else max(depth - 1, 0)
+        if depth > MAX_BRACKET_DEPTH:
+            return True
+    return False
 
 
 def _syntax_error(source: bytes, path: str, exc: Exception) -> Diagnostic:

@@ -7,7 +7,7 @@ rules only ever look inside fixture functions, which are a small part of a file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import libcst as cst
 
@@ -238,3 +238,14 @@ def lift_blank_lines(
     first, *rest = statements
     blanks, comments = split_leading_lines(first)
     return blanks, [first.with_changes(leading_lines=comments), *rest]
+
+
+# Statements that leave a block early; moving them into or out of ``try`` changes what runs.
+EXITS = (cst.Return, cst.Break, cst.Continue)
+
+
+def has_exit(statements: Iterable[cst.CSTNode], *, yields: bool = False) -> bool:
+    """Does any of ``statements`` (not nested functions) hold ``return``/``break``/``continue``,
+    or with ``yields=True`` also ``yield``?"""
+    kinds = (*EXITS, cst.Yield) if yields else EXITS
+    return any(isinstance(node, kinds) for statement in statements for node in walk(statement))

@@ -19,6 +19,7 @@ class ImportTable:
     """Local name -> the dotted name it was imported as (``pt`` -> ``pytest``)."""
 
     names: dict[str, str] = field(default_factory=dict)
+    modules: set[str] = field(default_factory=set)  # local names bound by ``import x`` (surely modules)
 
     def qualify(self, dotted: str) -> str:
         """``pt.fixture`` -> ``pytest.fixture``; names that were not imported stay as written."""
@@ -64,9 +65,11 @@ def _add_import(table: ImportTable, node: cst.Import) -> None:
             continue
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             table.names[alias.asname.name.value] = full
+            table.modules.add(alias.asname.name.value)
         else:
             head = full.split(".")[0]
             table.names[head] = head
+            table.modules.add(head)
 
 
 def _add_import_from(table: ImportTable, node: cst.ImportFrom) -> None:

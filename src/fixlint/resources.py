@@ -1,6 +1,6 @@
-"""What acquires a resource and what releases it, as the teardown rules recognise them.
+"""What acquires a resource and what releases it, as the cleanup rules recognise them.
 
-One table for FXL201 and the rules that reason about cleanup; extend it here.
+One place for FXL201, FXL102 and the other rules that reason about cleanup; extend it here.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 import libcst as cst
 
 from fixlint.cst_util import dotted_name, names_used, root_name, simple_assignment, single_call, strip_await, walk
+from fixlint.imports import ImportTable
 
 # Calls that build an object without acquiring anything yet: a patcher is inert until
 # ``.start()``, a thread until ``.start()``. Their teardown is not skipped "with a leak".
@@ -19,6 +20,11 @@ INERT_CONSTRUCTORS = frozenset(
         "unittest.mock.patch.multiple", "mock.patch", "mock.patch.object", "mock.patch.dict",
         "mock.patch.multiple", "threading.Thread", "threading.Timer", "multiprocessing.Process",
     }
+)
+# Builtins that compute a value and hold nothing: ``entry = str(tmp_path)`` acquires nothing.
+VALUE_BUILTINS = frozenset(
+    {"str", "int", "float", "bytes", "bool", "list", "dict", "set", "tuple", "frozenset", "sorted",
+     "len", "repr", "type", "getattr", "max", "min", "sum", "abs", "round", "format", "hash", "id"}
 )
 # Calls that release: a method on the resource (``conn.close()``) or a function given it
 # (``shutil.rmtree(path)``) with one of these words among the parts of its name
@@ -32,28 +38,32 @@ RELEASE_WORDS = frozenset({
     "unregister", "unsubscribe", "detach", "unpatch",
 })
 _NAME_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-# Methods that make a freshly built object hold something: their failure means nothing
-# was acquired yet (``bucket.create()``, ``server.start()``, ``path.mkdir()``).
-ACTIVATION_METHODS = frozenset({
-    "create", "start", "open", "connect", "mkdir", "makedirs", "bind", "listen", "begin",
-    "setup", "set_up", "init", "initialize", "launch", "__enter__", "__aenter__", "activate",
-    "login", "mount", "install", "register", "subscribe", "attach", "patch", "acquire",
+# Methods that make what a path or handle names exist (``path.mkdir()``): if they fail,
+# nothing exists yet, so they belong to the acquisition.
+CREATING_METHODS = frozenset({"mkdir", "makedirs", "touch", "create"})
+# Methods that make a freshly built object hold something (``server.start()``,
+# ``bucket.create()``); they belong to the acquisition only for an object built from a class.
+ENGAGING_METHODS = frozenset({
+    "start", "open", "connect", "bind", "listen", "begin", "setup", "set_up", "init",
+    "initialize", "launch", "__enter__", "__aenter__", "activate", "login", "mount", "install",
+    "register", "subscribe", "attach", "patch", "acquire",
 })
 
 
-def releases(statement: cst.BaseStatement, name: str) -> bool:
-    """Does this teardown statement release ``name``: a releasing method called on it
-    (``conn.close()``, ``bucket.objects.delete()``), or a releasing function given it
-    (``shutil.rmtree(path)``)? Other uses (``assert path.exists()``, ``os.chdir(old)``)
-    are not releases."""
-    for node in walk(statement):
-        if not isinstance(node, cst.Call) or not is_release_name(node.func):
-            continue
-        if isinstance(node.func, cst.Attribute) and root_name(node.func.value) == name:
-            return True
-        if any(name in names_used(arg.value) for arg in node.args):
-            return True
-    return False
+def acquiring_call(statement: cst.BaseStatement, imports: ImportTable) -> cst.Call | None:
+    """The call in ``conn = connect()`` / ``conn = await connect()``, when it may acquire something.
+
+    Patchers and threads (inert until started) and value builtins (``str(path)``) do not.
+    """
+    assignment = simple_assignment(statement)
+    if assignment is None:
+        return None
+    value = strip_await(assignment[1])
+    if not isinstance(value, cst.Call):
+        return None
+    if imports.qualified_name_of(value.func) in INERT_CONSTRUCTORS or dotted_name(value.func) in VALUE_BUILTINS:
+        return None
+    return value
 
 
 def is_release_name(function: cst.BaseExpression) -> bool:
@@ -69,19 +79,76 @@ def is_release_name(function: cst.BaseExpression) -> bool:
     )
 
 
-def activates(statement: cst.BaseStatement, name: str, acquired_by: cst.Call) -> bool:
-    """``bucket.create()`` right after ``bucket = s3.Bucket(...)``: the call that really acquires.
-
-    Only when ``name`` was built by instantiating a class (``Consumer(broker)``): if the
-    activating call fails, nothing was acquired, so it belongs to the acquisition. A function
-    that acquires by itself (``chan = open_channel(url)``) holds the resource already, and a
-    failing ``chan.subscribe()`` after it leaks it.
-    """
-    built = (dotted_name(acquired_by.func) or "").rsplit(".", 1)[-1]
-    if not built[:1].isupper():
+def is_release_function(function: cst.BaseExpression, imports: ImportTable) -> bool:
+    """A function that releases what it is given: ``shutil.rmtree``, ``os.remove``, a bare
+    ``drop_database``. ``sys.path.remove(entry)`` or ``logger.removeHandler(h)`` are not: they
+    undo a registration, which a failing registration step never made."""
+    dotted = dotted_name(function)
+    if dotted is None or not is_release_name(function):
         return False
+    receiver = dotted.rpartition(".")[0]
+    return not receiver or receiver in imports.modules
+
+
+def releases(
+    statement: cst.CSTNode, name: str, imports: ImportTable, acquired_by: cst.Call | None = None
+) -> bool:
+    """Does ``statement`` release ``name``? Yes for a releasing method called on it
+    (``conn.close()``, ``bucket.objects.delete()``), a releasing function given it
+    (``shutil.rmtree(path)``), or a releasing method of the object that created it
+    (``volume_driver.remove(volume)`` after ``volume = volume_driver.create()``). Other uses
+    (``assert path.exists()``, ``os.chdir(old)``, ``logger.removeHandler(handler)`` for a
+    handler made elsewhere) are not releases."""
+    creator = owner_of(acquired_by)
+    for node in walk(statement):
+        if not isinstance(node, cst.Call) or not is_release_name(node.func):
+            continue
+        if isinstance(node.func, cst.Attribute) and root_name(node.func.value) == name:
+            return True
+        given = any(name in names_used(arg.value) for arg in node.args)
+        if given and (is_release_function(node.func, imports) or (creator and owner_of(node) == creator)):
+            return True
+    return False
+
+
+def owner_of(call: cst.Call | None) -> str | None:
+    """The object a method call is made on: ``volume_driver`` in ``volume_driver.create(...)``."""
+    if call is None or not isinstance(call.func, cst.Attribute):
+        return None
+    return root_name(call.func.value)
+
+
+def releases_on_failure(statement: cst.CSTNode, name: str, imports: ImportTable) -> bool:
+    """Is ``name`` released when ``statement`` fails: ``try: seed(conn) except: conn.close(); raise``,
+    a ``finally`` that releases it, or ``with conn:``?"""
+    for node in walk(statement):
+        if isinstance(node, cst.Try):
+            parts: list[cst.CSTNode] = [*node.handlers]
+            if node.finalbody is not None:
+                parts.append(node.finalbody)
+            if any(releases(part, name, imports) for part in parts):
+                return True
+        elif isinstance(node, cst.WithItem) and root_name(node.item) == name:
+            return True
+    return False
+
+
+def activates(statement: cst.BaseStatement, name: str, acquired_by: cst.Call) -> bool:
+    """``path.mkdir()`` or ``bucket.create()`` right after ``name`` was bound: the call that
+    really acquires. If it fails, nothing was acquired, so it is part of the acquisition.
+
+    Engaging methods (``start``, ``subscribe``) count only for an object built from a class
+    (``Consumer(broker)``): a function that acquires by itself (``chan = open_channel(url)``)
+    holds the resource already, and a failing ``chan.subscribe()`` after it leaks it.
+    """
     assignment = simple_assignment(statement)
     call = strip_await(assignment[1]) if assignment else single_call(statement)
     if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
         return False
-    return root_name(call.func.value) == name and call.func.attr.value.lower() in ACTIVATION_METHODS
+    if root_name(call.func.value) != name:
+        return False
+    method = call.func.attr.value.lower()
+    if method in CREATING_METHODS:
+        return True
+    built = (dotted_name(acquired_by.func) or "").rsplit(".", 1)[-1]
+    return method in ENGAGING_METHODS and built[:1].isupper()

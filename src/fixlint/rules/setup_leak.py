@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
 
-from fixlint.cst_util import lift_blank_lines, names_bound, names_used, short_code, simple_assignment, strip_await, walk
+from fixlint.cst_util import has_exit, lift_blank_lines, names_bound, names_used, short_code, simple_assignment
 from fixlint.fallible import is_fallible
 from fixlint.imports import ImportTable
 from fixlint.model import Fixture, Step, statement_path
-from fixlint.resources import INERT_CONSTRUCTORS, activates, releases
+from fixlint.resources import acquiring_call, activates, releases, releases_on_failure
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 
 @dataclass(frozen=True)
@@ -44,8 +44,10 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
     ]
     teardown = _teardown(path)
     for position, acquisition in enumerate(setup):
-        for name, call in _acquired(acquisition.statement, imports):
-            releasing = [t for t in teardown if releases(t.statement, name)]
+        call = acquiring_call(acquisition.statement, imports)
+        assignment = simple_assignment(acquisition.statement)
+        for name in assignment[0] if call is not None and assignment else ():
+            releasing = [t for t in teardown if releases(t.statement, name, imports, call)]
             if not releasing:
                 continue
             following = list(setup[position + 1 :])
@@ -56,6 +58,7 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
                     step
                     for step in following
                     if is_fallible(step.statement)
+                    and not releases_on_failure(step.statement, name, imports)
                     and not any(t.guards_from is not None and t.guards_from <= step.level for t in releasing)
                 ),
                 None,
@@ -68,7 +71,7 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
                 acquisition.statement,
                 f"`{name}` is acquired by `{short_code(call)}` before `{short_code(failing.statement)}`; "
                 f"if that raises, `{short_code(release)}` {where} never runs and `{name}` leaks",
-                _fix(path, acquisition, name),
+                _fix(path, acquisition, name, imports, call),
             )
             break  # one finding per acquisition statement
 
@@ -96,22 +99,7 @@ def _teardown(path: list[Step]) -> list[_Teardown]:
     return found
 
 
-def _acquired(statement: cst.BaseStatement, imports: ImportTable) -> Iterator[tuple[str, cst.Call]]:
-    """``conn = connect()`` / ``conn = await connect()`` -> ("conn", the call)."""
-    assignment = simple_assignment(statement)
-    if assignment is None:
-        return
-    names, value = assignment
-    value = strip_await(value)
-    if not isinstance(value, cst.Call):
-        return
-    if imports.qualified_name_of(value.func) in INERT_CONSTRUCTORS:
-        return
-    for name in names:
-        yield name, value
-
-
-def _fix(path: list[Step], acquisition: _Setup, name: str) -> Fix | None:
+def _fix(path: list[Step], acquisition: _Setup, name: str, imports: ImportTable, call: cst.Call) -> Fix | None:
     """Wrap what follows the acquisition in ``try:``/``finally:`` so the release always runs."""
     step = path[acquisition.level]
     body = list(step.block.body)
@@ -124,8 +112,10 @@ def _fix(path: list[Step], acquisition: _Setup, name: str) -> Fix | None:
     while split > 0 and not (names_used(teardown[split - 1]) & late):
         split -= 1
     guarded = teardown[split:]
-    if not any(releases(stmt, name) for stmt in guarded) or _has_exit(guarded):
-        return _extend_try_fix(step, acquisition, name, late)
+    if has_exit(following + teardown[:split]):
+        return None  # a ``return`` that skipped the release today would now run it
+    if not any(releases(stmt, name, imports, call) for stmt in guarded) or has_exit(guarded, yields=True):
+        return _extend_try_fix(step, acquisition, name, imports, call)
     try_lines, try_body = lift_blank_lines(following + teardown[:split])
     finally_lines, finally_body = lift_blank_lines(guarded)
     new_try = cst.Try(
@@ -142,7 +132,9 @@ def _fix(path: list[Step], acquisition: _Setup, name: str) -> Fix | None:
     )
 
 
-def _extend_try_fix(step: Step, acquisition: _Setup, name: str, late: set[str]) -> Fix | None:
+def _extend_try_fix(
+    step: Step, acquisition: _Setup, name: str, imports: ImportTable, call: cst.Call
+) -> Fix | None:
     """``conn = c(); seed(conn); try: yield finally: conn.close()`` -> move ``seed`` into the try."""
     holder = step.statement
     if not isinstance(holder, cst.Try) or holder.handlers or holder.orelse is not None:
@@ -150,10 +142,10 @@ def _extend_try_fix(step: Step, acquisition: _Setup, name: str, late: set[str]) 
     final = holder.finalbody
     if final is None or not isinstance(final.body, cst.IndentedBlock):
         return None
-    if not any(releases(stmt, name) for stmt in final.body.body):
+    if not any(releases(stmt, name, imports, call) for stmt in final.body.body):
         return None
     moved = list(step.block.body[acquisition.index + 1 : step.index])
-    if not moved or names_used(final) & set().union(*(names_bound(stmt) for stmt in moved)):
+    if not moved or has_exit(moved) or names_used(final) & set().union(*(names_bound(stmt) for stmt in moved)):
         return None
     assert isinstance(holder.body, cst.IndentedBlock)
     try_lines, moved = lift_blank_lines(moved)
@@ -168,15 +160,6 @@ def _extend_try_fix(step: Step, acquisition: _Setup, name: str, late: set[str]) 
         f"Move the steps after `{name} = ...` into the `try` whose `finally` releases it",
         step.block,
         step.block.with_changes(body=new_body),
-    )
-
-
-def _has_exit(statements: Sequence[cst.BaseStatement]) -> bool:
-    """``return``/``break``/``continue``/``yield`` in ``finally`` would change control flow."""
-    return any(
-        isinstance(node, (cst.Return, cst.Break, cst.Continue, cst.Yield))
-        for stmt in statements
-        for node in walk(stmt)
     )
 
 

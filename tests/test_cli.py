@@ -167,3 +167,36 @@ def _run(args: list[str], *, cwd: Path, stdin: str | None = None) -> subprocess.
         [sys.executable, "-m", "fixlint", *args],
         input=stdin, capture_output=True, text=True, cwd=cwd, check=False,
     )
+
+
+def test_a_file_that_cannot_be_written_keeps_its_findings_where_they_are(project: Path, capsys) -> None:
+    target = project / "tests" / "conftest.py"
+    target.write_text(LEAKY + LEAKY.replace("import pytest\n", "").replace("def db", "def db2"))
+    target.chmod(0o444)
+    assert main(["check", "--fix"]) == 2
+    out = capsys.readouterr().out
+    assert "tests/conftest.py:6:5: FXL201" in out and "tests/conftest.py:14:5: FXL201" in out
+    assert "Found 2 errors (0 fixed, 2 remaining)." in out
+
+
+def test_empty_select_is_a_usage_error(project: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--select", ""])
+    assert exit_info.value.code == 2
+    assert "expected rule codes" in capsys.readouterr().err
+
+
+def test_a_directory_named_explicitly_is_walked_even_under_an_excluded_one(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    tests = tmp_path / "build" / "pkg" / "tests"
+    tests.mkdir(parents=True)
+    (tests / "conftest.py").write_text(LEAKY)
+    assert main(["check"]) == 0  # `build` is excluded when walking from the root
+    assert main(["check", "build/pkg/tests"]) == 1
+
+
+def test_stdin_with_force_exclude_passes_an_excluded_file_through(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.fixlint]\nextend-exclude = ["legacy/"]\n')
+    args = ["check", "-", "--fix", "--force-exclude", "--stdin-filename", "legacy/conftest.py"]
+    result = _run(args, stdin=LEAKY, cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout == LEAKY

@@ -98,3 +98,8 @@ def test_gitignored_and_default_excluded_paths_are_skipped(in_tmp: Path) -> None
     # A file named on the command line is checked anyway, unless --force-exclude (pre-commit).
     assert main(["check", "tests/conftest.py"]) == 1
     assert main(["check", "--force-exclude", "tests/conftest.py"]) == 0
+
+
+def test_codes_in_the_config_are_case_insensitive(in_tmp: Path) -> None:
+    _project(in_tmp, '[tool.fixlint.per-file-ignores]\n"tests/*.py" = ["fxl201"]')
+    assert main(["check"]) == 0

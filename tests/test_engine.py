@@ -159,3 +159,29 @@ def test_brackets_inside_strings_do_not_stop_the_check() -> None:
     deep_text = "(" * 300
     source = LEAKY.replace("seed(conn)", f"seed(conn, {deep_text!r})")
     assert _codes(source) == [(6, "FXL201")]
+
+
+def test_noqa_is_read_from_the_reported_line_after_a_form_feed() -> None:
+    source = "import pytest\n\x0c\n" + LEAKY.replace("import pytest\n", "").replace(
+        "conn = connect()", "conn = connect()  # noqa: FXL201")
+    assert _codes(source) == []
+    assert check_source(source.encode(), "conftest.py", ALL_RULES, fix=True).fixed is None
+
+
+def test_one_edit_that_fixes_several_findings_counts_for_each() -> None:
+    source = b"""\
+from pytest import yield_fixture
+
+
+@yield_fixture
+def a():
+    yield 1
+
+
+@yield_fixture
+def b():
+    yield 2
+"""
+    report = check_source(source, "conftest.py", ALL_RULES, fix=True)
+    assert report.fixed is not None and b"yield_fixture" not in report.fixed
+    assert [d.code for d in report.applied] == ["FXL208", "FXL208"]

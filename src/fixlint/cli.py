@@ -26,7 +26,10 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _codes(value: str) -> list[str]:
-    return [code.strip() for code in value.split(",") if code.strip()]
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    if not codes:
+        raise argparse.ArgumentTypeError("expected rule codes or prefixes, e.g. FXL2 or FXL201")
+    return codes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -158,6 +161,7 @@ def _check(args: argparse.Namespace) -> int:
             if problem:
                 errors += 1
                 print(f"fixlint: error: {report.path}: {problem}", file=sys.stderr)
+                report.diagnostics = report.initial  # the file still holds what was found in it
             else:
                 fixed.extend(report.applied)
     remaining = [d for report in reports for d in report.diagnostics]
@@ -170,6 +174,10 @@ def _check(args: argparse.Namespace) -> int:
 def _check_stdin(args: argparse.Namespace, settings: Settings) -> int:
     name = args.stdin_filename or "-"
     source = sys.stdin.buffer.read()
+    if args.force_exclude and args.stdin_filename and settings.is_excluded(Path(name)):
+        if args.fix:
+            sys.stdout.buffer.write(source)  # an editor replaces its buffer with this: unchanged
+        return EXIT_OK
     job = make_job(name, settings, fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes)
     report = check_bytes(source, job)
     if report.error:

@@ -63,16 +63,18 @@ class Settings:
     def _per_file(self) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
         return [(pathspec.GitIgnoreSpec.from_lines([pattern]), codes) for pattern, codes in self.per_file_ignores]
 
-    def relative(self, path: Path) -> str:
-        """``path`` as the patterns see it: relative to the root, with forward slashes."""
+    def relative(self, path: Path, base: Path | None = None) -> str:
+        """``path`` as the patterns see it: relative to ``base`` (the root by default), with
+        forward slashes."""
         absolute = path.absolute()
         try:
-            return absolute.relative_to(self.root).as_posix()
+            return absolute.relative_to((base or self.root).absolute()).as_posix()
         except ValueError:
             return absolute.as_posix().lstrip("/")
 
-    def is_excluded(self, path: Path, *, is_dir: bool = False) -> bool:
-        return self.exclude_spec.match_file(self.relative(path) + ("/" if is_dir else ""))
+    def is_excluded(self, path: Path, *, is_dir: bool = False, base: Path | None = None) -> bool:
+        """Does an exclude pattern match ``path`` (seen from ``base``, the root by default)?"""
+        return self.exclude_spec.match_file(self.relative(path, base) + ("/" if is_dir else ""))
 
     def rules_for(self, path: Path) -> tuple[Rule, ...]:
         """The selected rules minus those ``per-file-ignores`` turns off for ``path``."""
@@ -93,9 +95,9 @@ class Settings:
             _check_codes(codes or [], f"option {option}")
         return replace(
             self,
-            select=tuple(select) if select is not None else self.select,
-            extend_select=self.extend_select + tuple(extend_select or ()),
-            ignore=self.ignore + tuple(ignore or ()),
+            select=_normal_codes(select) if select is not None else self.select,
+            extend_select=self.extend_select + _normal_codes(extend_select or []),
+            ignore=self.ignore + _normal_codes(ignore or []),
         )
 
 
@@ -140,13 +142,13 @@ def load_settings(config_path: Path | None, *, cwd: Path | None = None) -> Setti
     for pattern, codes in raw.items():
         codes = _string_list(codes, f"{where} key 'per-file-ignores' entry '{pattern}'")
         _check_codes(codes, f"{where} key 'per-file-ignores' entry '{pattern}'")
-        per_file.append((pattern, tuple(codes)))
+        per_file.append((pattern, _normal_codes(codes)))
     return Settings(
         root=config_path.parent,
         config_path=config_path,
-        select=tuple(values["select"]) if "select" in values else None,
-        extend_select=tuple(values.get("extend-select", ())),
-        ignore=tuple(values.get("ignore", ())),
+        select=_normal_codes(values["select"]) if "select" in values else None,
+        extend_select=_normal_codes(values.get("extend-select", [])),
+        ignore=_normal_codes(values.get("ignore", [])),
         per_file_ignores=tuple(per_file),
         exclude=tuple(values["exclude"]) if "exclude" in values else DEFAULT_EXCLUDE,
         extend_exclude=tuple(values.get("extend-exclude", ())),
@@ -168,6 +170,11 @@ def _string_list(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where} must be a list of strings")
     return value
+
+
+def _normal_codes(codes: list[str]) -> tuple[str, ...]:
+    """Codes are matched case-insensitively, like noqa comments: ``fxl201`` is FXL201."""
+    return tuple(code.strip().upper() for code in codes)
 
 
 def _check_codes(codes: list[str], where: str) -> None:

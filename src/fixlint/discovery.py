@@ -34,7 +34,15 @@ def discover(paths: list[Path], settings: Settings, *, force_exclude: bool = Fal
 
 
 def _walk(top: Path, settings: Settings) -> Iterator[Path]:
+    """Walk ``top``, skipping what exclude patterns and .gitignore files name below it.
+
+    A directory the user names is walked even if it sits under an excluded or ignored one
+    (``fixlint check build/pkg/tests``): patterns are then matched from ``top`` down only.
+    """
     ignores = _inherited_gitignores(top, settings.root)
+    base = top if settings.is_excluded(top, is_dir=True) else None
+    if _ignored(top, ignores, is_dir=True):
+        ignores = []
     for directory, dirnames, filenames in os.walk(top, followlinks=False):
         here = Path(directory)
         spec = _read_gitignore(here)
@@ -45,14 +53,14 @@ def _walk(top: Path, settings: Settings) -> Iterator[Path]:
         kept = []
         for name in sorted(dirnames):
             child = here / name
-            if not (settings.is_excluded(child, is_dir=True) or _ignored(child, ignores, is_dir=True)):
+            if not (settings.is_excluded(child, is_dir=True, base=base) or _ignored(child, ignores, is_dir=True)):
                 kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
             if not name.endswith(".py"):
                 continue
             child = here / name
-            if settings.is_excluded(child) or _ignored(child, ignores, is_dir=False):
+            if settings.is_excluded(child, base=base) or _ignored(child, ignores, is_dir=False):
                 continue
             if child.is_file():
                 yield child

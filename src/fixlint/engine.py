@@ -20,16 +20,12 @@ from fixlint.fixes import Edit, apply_edits, edit_for
 from fixlint.imports import build_import_table
 from fixlint.model import build_fixtures
 from fixlint.noqa import file_noqa, is_suppressed, line_noqa
+from fixlint.parser import parse_module
 from fixlint.rules.base import FileContext, Finding, FixSafety, Rule
 from fixlint.rules.syntax_error import SYNTAX_ERROR
 
 MAX_FIX_PASSES = 10
-# CPython refuses more than 200 nested brackets ("too many nested parentheses"); libcst's
-# native parser crashes the whole process (a stack overflow) on a few thousand. A file
-# that could nest deeper is first given to CPython's parser, which says why it is invalid.
-MAX_BRACKET_DEPTH = 200
-_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"()[]{}")))
-_OPENING = frozenset(b"([{")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -48,7 +44,8 @@ class Diagnostic:
 @dataclass
 class FileReport:
     path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # what is left after the fixes
+    initial: list[Diagnostic] = field(default_factory=list)  # the findings in the file as read
     original: bytes | None = None  # the content that was read, kept only when ``fixed`` is set
     fixed: bytes | None = None  # the new content, when fixes changed the file
     applied: list[Diagnostic] = field(default_factory=list)  # findings that fixes removed
@@ -90,51 +87,50 @@ def check_source(
             return report
         module, findings, diagnostics = analysis
         report.diagnostics = diagnostics
-        fixable = [f for f, d in zip(findings, diagnostics) if f.fix and f.fix.safety in allowed]
+        if current is source:
+            report.initial = diagnostics
+        fixable = [finding for finding in findings if finding.fix and finding.fix.safety in allowed]
         if not fix or not fixable:
             break
         text = module.code
-        edits = _choose((edit_for(module, text, finding.fix), finding) for finding in fixable)  # type: ignore[arg-type]
-        fixed_text = apply_edits(text, [edit for edit, _ in edits])
+        candidates = [(edit_for(module, text, finding.fix), finding) for finding in fixable]  # type: ignore[arg-type]
+        edits = _choose(candidates)
+        fixed_text = apply_edits(text, edits)
         try:
             fixed_bytes = fixed_text.encode(module.encoding)
-            cst.parse_module(fixed_bytes)
+            parse_module(fixed_bytes)
         except Exception as exc:  # noqa: BLE001 - any failure here means: do not write
-            codes = ", ".join(sorted({finding.code for _, finding in edits}))
+            codes = ", ".join(sorted({finding.code for edit, finding in candidates if edit in edits}))
             report.error = f"the fix for {codes} produced code that does not parse ({exc}); file left unchanged"
-            report.fixed = None
+            report.diagnostics, report.applied = report.initial, []
             return report
-        applied = {id(finding) for _, finding in edits}
+        # Several findings may propose the same edit (one import rename fixes them all).
+        applied = {id(finding) for edit, finding in candidates if edit in edits}
         report.applied.extend(d for f, d in zip(findings, diagnostics) if id(f) in applied)
         current = fixed_bytes
     else:
         report.error = f"fixes did not settle after {MAX_FIX_PASSES} passes; file left unchanged"
+        report.diagnostics, report.applied = report.initial, []
         return report
     if current != source:
         report.original, report.fixed = source, current
     return report
 
 
-def _choose(candidates: Iterable[tuple[Edit | None, Finding]]) -> list[tuple[Edit, Finding]]:
+def _choose(candidates: Iterable[tuple[Edit | None, Finding]]) -> list[Edit]:
     """Non-overlapping edits, first come first served; the rest wait for the next pass."""
-    chosen: list[tuple[Edit, Finding]] = []
-    present = [(edit, finding) for edit, finding in candidates if edit is not None]
-    for candidate in sorted(present, key=lambda c: c[0].start):
-        if not chosen or candidate[0].start > chosen[-1][0].end:
-            chosen.append(candidate)
+    chosen: list[Edit] = []
+    for edit in sorted({edit for edit, _ in candidates if edit is not None}, key=lambda e: (e.start, e.end)):
+        if not chosen or edit.start > chosen[-1].end:
+            chosen.append(edit)
     return chosen
 
 
 def _analyse(
     source: bytes, path: str, rules: Sequence[Rule], extra_decorators: Sequence[str]
 ) -> tuple[cst.Module, list[Finding], list[Diagnostic]] | Diagnostic:
-    if _may_nest_too_deeply(source):
-        try:
-            compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-        except (SyntaxError, ValueError, UnicodeError, LookupError, RecursionError, MemoryError) as exc:
-            return _syntax_error(source, path, exc)
     try:
-        module = cst.parse_module(source)
+        module = parse_module(source)
     except Exception as exc:  # noqa: BLE001 - ParserSyntaxError, bad encodings, recursion
         return _syntax_error(source, path, exc)
     context = FileContext(
@@ -152,7 +148,7 @@ def _analyse(
     if not findings:
         return module, [], []
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    lines = module.code.splitlines()
+    lines = _LINE_BREAK.split(module.code)  # not str.splitlines: form feeds are no line break
     kept: list[Finding] = []
     diagnostics: list[Diagnostic] = []
     for finding in findings:
@@ -176,20 +172,6 @@ def _analyse(
         )
     order = sorted(range(len(kept)), key=lambda i: (diagnostics[i].line, diagnostics[i].column, kept[i].code))
     return module, [kept[i] for i in order], [diagnostics[i] for i in order]
-
-
-def _may_nest_too_deeply(source: bytes) -> bool:
-    """Could the brackets in ``source`` nest past CPython's limit? (Brackets in strings and
-    comments count too; that only costs a ``compile`` for such a file.)"""
-    brackets = source.translate(None, _NOT_BRACKETS)
-    if len(brackets) <= MAX_BRACKET_DEPTH:
-        return False
-    depth = 0
-    for byte in brackets:
-        depth = depth + 1 if byte in _OPENING else max(depth - 1, 0)
-        if depth > MAX_BRACKET_DEPTH:
-            return True
-    return False
 
 
 def _syntax_error(source: bytes, path: str, exc: Exception) -> Diagnostic:

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fixlint.rules.base import Rule
-from fixlint.rules.context_managers import MANUAL_ENTER, RETURN_INSIDE_WITH
-from fixlint.rules.deprecated import DEPRECATED_YIELD_FIXTURE
-from fixlint.rules.finalizers import (
-    FINALIZER_BEFORE_RESOURCE,
-    FINALIZER_LATE_BINDING,
-    FINALIZER_NOT_CALLABLE,
-    FINALIZER_REGISTERED_LATE,
-)
+from fixlint.rules.cleanup_in_except import CLEANUP_IN_EXCEPT
+from fixlint.rules.deprecated_yield_fixture import DEPRECATED_YIELD_FIXTURE
+from fixlint.rules.finalizer_before_resource import FINALIZER_BEFORE_RESOURCE
+from fixlint.rules.finalizer_late_binding import FINALIZER_LATE_BINDING
+from fixlint.rules.finalizer_not_callable import FINALIZER_NOT_CALLABLE
+from fixlint.rules.finalizer_registered_late import FINALIZER_REGISTERED_LATE
+from fixlint.rules.manual_enter import MANUAL_ENTER
+from fixlint.rules.multiple_yields import MULTIPLE_YIELDS
+from fixlint.rules.no_yield_path import NO_YIELD_PATH
+from fixlint.rules.return_inside_with import RETURN_INSIDE_WITH
 from fixlint.rules.setup_leak import SETUP_FAILURE_LEAK
 from fixlint.rules.syntax_error import SYNTAX_ERROR
-from fixlint.rules.teardown import CLEANUP_IN_EXCEPT, TEARDOWN_STEP_SKIPPED
-from fixlint.rules.yield_paths import MULTIPLE_YIELDS, NO_YIELD_PATH
+from fixlint.rules.teardown_steps import TEARDOWN_STEP_SKIPPED
 
 ALL_RULES: tuple[Rule, ...] = (
     SYNTAX_ERROR,

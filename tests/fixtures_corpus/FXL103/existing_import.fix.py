@@ -10,7 +10,7 @@ class TestExport:
     @pytest.fixture
     def exporter(self, request, tmp_path):
         exp = Exporter(tmp_path)
-        request.node.addfinalizer(exp.flush)  # expect: FXL103
+        request.node.addfinalizer(exp.close)  # expect: FXL103
         request.addfinalizer(bind(self.forget, exp, force=True))  # expect: FXL103
         return exp
 

@@ -6,5 +6,5 @@ from myapp.cache import open_cache
 @pytest.fixture
 def cache(request):
     store = open_cache()
-    request.addfinalizer(finalizer=store.flush)  # expect: FXL103
+    request.addfinalizer(finalizer=store.close)  # expect: FXL103
     return store

@@ -1,9 +1,12 @@
 import functools
+import os
 from functools import partial as bind
 
 import pytest
 
-from myapp.db import connect
+import myapp.testing as testing_helpers
+from myapp.db import connect, drop_database
+from myapp.env import restore_env
 from myapp.testing import make_cleanup
 
 
@@ -57,3 +60,14 @@ def close_callback_factory(request, resource_factory):
     request.addfinalizer(res.close_callback())
     request.addfinalizer(resource_factory.cleanup_hook())
     return res
+
+
+@pytest.fixture
+def imported_helpers_may_be_factories(request):
+    # `restore_env` (defined elsewhere) returns the function that restores the saved copy;
+    # what an imported function returns is unknown, whatever its name says.
+    request.addfinalizer(restore_env(dict(os.environ)))
+    os.environ["MODE"] = "test"
+    request.addfinalizer(drop_database("scratch"))
+    request.addfinalizer(testing_helpers.cleanup("scratch"))
+    yield

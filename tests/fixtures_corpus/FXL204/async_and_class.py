@@ -3,8 +3,17 @@ import pytest as pt
 
 
 @pa.fixture
+async def sessions(client):
+    for role in ("reader", "writer"):
+        session = await client.login(role)
+        yield session  # expect: FXL204
+        await session.logout()
+
+
+@pa.fixture
 async def pages(client):
     async for page in client.paginate("/items"):
+        await page.load()
         yield page  # expect: FXL204
 
 

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from myapp.db import connect
@@ -37,3 +39,24 @@ def polling_feed(feed):
     while True:
         event = feed.next_event()
         yield event  # expect: FXL204
+
+
+@pytest.fixture
+def connection_with_retries():
+    # The `break` after the teardown is missing: the next attempt connects and yields again.
+    for attempt in range(3):
+        try:
+            conn = connect("primary")
+        except ConnectionError:
+            time.sleep(0.1 * attempt)
+            continue
+        yield conn  # expect: FXL204
+        conn.close()
+
+
+@pytest.fixture
+def tenant_schemas(db, tenants):
+    for tenant in tenants:
+        db.create_schema(tenant)
+        yield tenant  # expect: FXL204
+        db.drop_schema(tenant)

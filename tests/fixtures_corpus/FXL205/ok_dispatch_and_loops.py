@@ -30,3 +30,17 @@ def backend_client(backend):
             yield "http-client"
         case "grpc":
             yield "grpc-client"
+
+
+@pytest.fixture
+def worker_loop(pool, run_worker):
+    started = pool.started_future()
+    finished = pool.submit(run_worker, started)
+    # A dispatch on the loop's item: which future completes first is data. Here `finished`
+    # completes first only when the worker failed, and `finished.result()` then raises.
+    for future in pool.as_completed((started, finished)):
+        if future is started:
+            yield started.result()
+        elif future is finished:
+            finished.result()
+            return

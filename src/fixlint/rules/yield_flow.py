@@ -1,14 +1,15 @@
-"""FXL204 multiple-yields and FXL205 no-yield-path: a generator fixture must yield exactly once.
+"""The flow analysis behind FXL203, FXL204 and FXL205: which ``yield`` ran on each path.
 
-Both rules read one small flow analysis of the fixture body (``YieldFlow``). It follows the
-statements the way Python runs them (branches, loops, ``break``/``continue``, ``return``,
-``raise``, ``try``/``except``) and tracks, for each class of paths, which ``yield`` ran last.
-It stays precise by separating what is certain from what merely looks possible:
+``YieldFlow`` follows a generator fixture's body the way Python runs it (branches, loops,
+``break``/``continue``, ``return``, ``raise``, ``try``/``except``) and tracks, for each class
+of paths, which ``yield`` ran last. It stays precise by separating what is certain from what
+merely looks possible:
 
-- a second ``yield`` is reported only when it follows a first one with no decision in between,
-  when every path that reaches it has yielded already, or when a loop can bring it round again;
-  two yields under separate ``if`` statements whose conditions may exclude each other are not;
-- a path that ends without yielding is reported only when it is written out (a ``return``, an
+- a second ``yield`` is certain when it follows a first one with no decision in between, when
+  every path that reaches it has yielded already, or when a loop comes back to it with no
+  decision on the way (see ``second_pass``); two yields under separate ``if`` statements whose
+  conditions may exclude each other are not;
+- a path that ends without yielding counts only when it is written out (a ``return``, an
   ``else:`` or ``except`` branch, an ``if`` without ``else``), not when it needs a loop to run
   out of items, an ``if``/``elif`` dispatch on ``request.param`` (or another fixture) to miss
   every branch, or a helper function that may never return.
@@ -16,18 +17,21 @@ It stays precise by separating what is certain from what merely looks possible:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
-from fixlint.cst_util import dotted_name, names_used, short_code, strip_await, walk
+from fixlint.cst_util import assigned_names, dotted_name, names_used, short_code, strip_await, walk
 from fixlint.fallible import HARMLESS_BUILTINS, NO_RETURN_CALLS, may_raise
 from fixlint.imports import ImportTable
-from fixlint.model import Fixture, statement_path
-from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
+from fixlint.model import Fixture
 
-NO_RETURN_METHODS = frozenset({"skipTest", "fail"})  # ``self.skipTest(...)`` in unittest-style classes
+# pytest's outcome functions: each has an ``.Exception`` attribute (``pytest.skip.Exception``),
+# a BaseException subclass that ``except Exception`` does not catch.
+OUTCOME_FUNCTIONS = frozenset(name for name in NO_RETURN_CALLS if name.startswith("pytest."))
+# Methods that never return when called on ``self`` in unittest-style classes (``self.skipTest()``).
+NO_RETURN_SELF_METHODS = frozenset({"skipTest", "fail"})
 # Exception types that are not ``Exception`` subclasses: pytest's outcomes, cancellation, exit.
 BASE_ONLY_EXCEPTIONS = frozenset(
     {
@@ -35,7 +39,6 @@ BASE_ONLY_EXCEPTIONS = frozenset(
         "CancelledError", "Cancelled", "OutcomeException", "Skipped", "Failed", "XFailed", "Exit",
     }
 )
-PYTEST_OUTCOMES = frozenset({"pytest.skip", "pytest.fail", "pytest.xfail", "pytest.exit"})
 MAX_LOOP_PASSES = 20
 
 
@@ -58,20 +61,21 @@ def catches_ordinary_exceptions(handler: cst.ExceptHandler, imports: ImportTable
             return False
         qualified = imports.qualify(written)
         owner, _, last = qualified.rpartition(".")
-        if last in BASE_ONLY_EXCEPTIONS or (last == "Exception" and owner in PYTEST_OUTCOMES):
+        if last in BASE_ONLY_EXCEPTIONS or (last == "Exception" and owner in OUTCOME_FUNCTIONS):
             return False
     return True
 
 
-def _catches_everything(handler: cst.ExceptHandler, imports: ImportTable) -> bool:
-    """Does the handler stop every exception that statements raise (so outer handlers see none)?"""
+def _stops_every_error(handler: cst.ExceptHandler, imports: ImportTable) -> bool:
+    """Is this handler the last one an error can reach (``except:``, ``except Exception:``,
+    ``except BaseException:``), so that handlers further out never see it?"""
     if handler.type is None:
         return True
     written = dotted_name(handler.type)
     return written is not None and imports.qualify(written) in ("Exception", "BaseException")
 
 
-def _catches_base(handler: cst.ExceptHandler, imports: ImportTable) -> bool:
+def _catches_outcomes(handler: cst.ExceptHandler, imports: ImportTable) -> bool:
     """Does the handler catch pytest's skip/fail outcomes (BaseException subclasses)?"""
     return handler.type is None or not catches_ordinary_exceptions(handler, imports)
 
@@ -81,15 +85,36 @@ def _catches_base(handler: cst.ExceptHandler, imports: ImportTable) -> bool:
 
 @dataclass(frozen=True)
 class Token:
-    """A class of paths through the fixture body, as far as yields are concerned."""
+    """A class of paths through the fixture body, as far as yields are concerned.
 
-    last_yield: cst.Yield | None  # the yield these paths ran most recently; None: no yield yet
-    fresh: bool = False  # no branch taken since ``last_yield`` ran: reaching here is certain
-    doubtful: bool = False  # a yield-less path that may not exist (loop ran out, param dispatch)
-    tail_call: bool = False  # the last statement was a call to an unknown function (may not return)
-    handler: cst.ExceptHandler | None = None  # a handler around a yield that these paths entered
-    why: str | None = None  # for yield-less paths: the decision that steered them away from yields
-    where: cst.CSTNode | None = None  # the node that decision belongs to (where to report)
+    A token is of one of two kinds, told apart by ``last_yield``:
+
+    - *yielded* (``last_yield`` is a ``yield``): these paths ran that yield most recently.
+      Only ``fresh`` means anything; every other field keeps its default.
+      ``fresh``: no decision was taken since ``last_yield`` ran (no branch chosen, no loop
+      run out, no handler entered), so reaching the current point from it is certain.
+      Going round a loop that ``second_pass`` expects to come round is not a decision.
+    - *yield-less* (``last_yield`` is None): these paths have not yielded yet. ``fresh`` is
+      always False; the other fields describe how such a path would finish the generator:
+      ``doubtful``: the path may not exist (it needs a loop to run dry, or an ``if``/``match``
+      dispatch on a fixture value to miss every branch);
+      ``tail_call``: the last statement run was a call to a function fixlint cannot see
+      (``require_docker()``), which may skip or raise rather than return;
+      ``handler``: the ``except`` handler of a ``try`` around a yield that the path entered;
+      ``why`` / ``where``: the decision that steered the path away from every yield, in words
+      and as the node to report it at (None when no single decision did).
+
+    ``key`` is the identity of a path class: tokens with the same key are merged, keeping the
+    first ``why``/``where`` (they only explain, they do not change what happens next).
+    """
+
+    last_yield: cst.Yield | None
+    fresh: bool = False
+    doubtful: bool = False
+    tail_call: bool = False
+    handler: cst.ExceptHandler | None = None
+    why: str | None = None
+    where: cst.CSTNode | None = None
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -112,8 +137,14 @@ def _map(state: State, change: Callable[[Token], Token]) -> State:
     return _join([{token.key: token} for token in (change(t) for t in state.values())])
 
 
+def _not_yet(state: State, change: Callable[[Token], Token]) -> State:
+    """Apply ``change`` to the yield-less tokens only."""
+    return _map(state, lambda token: change(token) if token.last_yield is None else token)
+
+
 @dataclass
 class _Loop:
+    items: frozenset[str] = frozenset()  # the names a ``for`` binds to each item
     breaks: list[State] = field(default_factory=list)
     continues: list[State] = field(default_factory=list)
 
@@ -124,16 +155,27 @@ class _Try:
     edges: list[tuple[State, cst.CSTNode]] = field(default_factory=list)
 
 
-class YieldFlow:
-    """Runs the fixture body abstractly; see the module docstring for what it records."""
+Loop = cst.For | cst.While
 
-    def __init__(self, fixture: Fixture, imports: ImportTable) -> None:
+
+class YieldFlow:
+    """Runs the fixture body abstractly; see the module docstring for what it records.
+
+    ``generators`` names the generator functions the file defines (``helper``, ``self.helper``):
+    a ``for`` loop over one of them delegates to it (see ``second_pass``).
+    """
+
+    def __init__(self, fixture: Fixture, imports: ImportTable, generators: Collection[str] = ()) -> None:
         self.fixture = fixture
         self.imports = imports
+        self.generators = generators
         self.dispatch_names = set(fixture.parameters) | {"request"}
         self.incoming: dict[cst.Yield, State] = {}  # every path class that reached each yield
         self.returns: list[tuple[cst.Return, State]] = []
-        self.repeats: dict[cst.Yield, cst.For | cst.While] = {}  # innermost loop running a yield again
+        # A yield whose paths reach the end of a pass with no decision, in a loop that comes
+        # round (``second_pass``) -> the innermost such loop; and every loop's own yields.
+        self.repeats: dict[cst.Yield, Loop] = {}
+        self.loop_yields: dict[Loop, frozenset[cst.Yield]] = {}
         self.understood = True  # False when the body holds a construct the analysis does not model
         self._loops: list[_Loop] = []
         self._tries: list[_Try] = []
@@ -150,6 +192,13 @@ class YieldFlow:
         for token in self.end.values():
             if token.last_yield is None:
                 yield None, token
+
+    def came_round(self, token: Token, node: cst.Yield) -> Loop | None:
+        """The loop that brought ``token`` back to ``node`` with no decision on the way."""
+        if not token.fresh or token.last_yield is None:
+            return None
+        loop = self.repeats.get(token.last_yield)
+        return loop if loop is not None and node in self.loop_yields[loop] else None
 
     # -- statements
 
@@ -208,7 +257,7 @@ class YieldFlow:
         value = small.value if isinstance(small, (cst.Expr, cst.Assign, cst.AnnAssign)) else None
         state = self._expression_with_yields(small, value, state)
         unknown_call = self._calls_unknown_function(small)
-        return _map(state, lambda t: replace(t, tail_call=unknown_call) if t.tail_call != unknown_call else t)
+        return _not_yet(state, lambda token: replace(token, tail_call=unknown_call))
 
     def _expression_with_yields(
         self, small: cst.CSTNode, value: cst.BaseExpression | None, state: State
@@ -263,6 +312,10 @@ class YieldFlow:
         bodies.append(last_else.body if isinstance(last_else, cst.Else) else None)
         has_yield = [body is not None and _has_yield(body) for body in bodies]
         tests = [link.test for link in chain]
+        # A dispatch on the item of an enclosing ``for``: which branch a first pass takes
+        # depends on the order of the items, so a branch away from the yields may not come first.
+        items = frozenset().union(*(loop.items for loop in self._loops))
+        on_item = any(names_used(test) & items for test in tests)
         outcomes: list[State] = []
         for position, link in enumerate(chain):
             if may_raise(link.test):
@@ -270,17 +323,19 @@ class YieldFlow:
             if _always_false(link.test):
                 continue
             away = _steers_away(has_yield, position, link.body) and not _always_true(link.test)
-            entry = self._decide(state, f"when `{short_code(link.test)}` is true", link, away_from_yield=away)
+            why = f"when `{short_code(link.test)}` is true"
+            entry = self._decide(state, why, link, away_from_yield=away, doubtful=away and on_item)
             outcomes.append(self._block(link.body, entry))
             if _always_true(link.test):
                 return _join(outcomes)  # ``if True:``: nothing after this branch is reachable
         none_holds = _none_holds(tests)
         away = _steers_away(has_yield, len(chain), last_else)
         if isinstance(last_else, cst.Else):
-            entry = self._decide(state, none_holds, last_else, away_from_yield=away)
+            doubtful = away and on_item
+            entry = self._decide(state, none_holds, last_else, away_from_yield=away, doubtful=doubtful)
             outcomes.append(self._block(last_else.body, entry))
         else:
-            dispatch = any(names_used(test) & self.dispatch_names for test in tests)
+            dispatch = on_item or any(names_used(test) & self.dispatch_names for test in tests)
             outcomes.append(self._decide(state, none_holds, node, away_from_yield=away, doubtful=dispatch))
         return _join(outcomes)
 
@@ -300,22 +355,32 @@ class YieldFlow:
             outcomes.append(self._decide(state, why, node, away_from_yield=any(has_yield), doubtful=True))
         return _join(outcomes)
 
-    def _loop(self, node: cst.For | cst.While, state: State) -> State:
+    def _loop(self, node: Loop, state: State) -> State:
+        """Run the body until the path classes at its head stop changing.
+
+        Whether a loop comes round again depends on data. When ``second_pass`` expects it to
+        (an endless loop, a ``for`` over several items), going round is not a decision, so a
+        yield that a pass reaches with no decision on the way is certain to run again; else
+        going round is a decision like any branch."""
         header = node.iter if isinstance(node, cst.For) else node.test
         if may_raise(header):
             self._raise_from(state, node)
         endless = isinstance(node, cst.While) and _always_true(node.test)
-        body_yields = _has_yield(node.body)
+        comes_round = second_pass(node, self.generators) is not None
+        own_yields = frozenset(n for n in walk(node.body) if isinstance(n, cst.Yield))
+        self.loop_yields[node] = own_yields
         why = f"when `{short_code(header)}` gives nothing (more)"
-        loop = _Loop()
+        loop = _Loop(frozenset(assigned_names(node.target)) if isinstance(node, cst.For) else frozenset())
         self._loops.append(loop)
         head = self._decide(state, why, node, away_from_yield=False)
         for _ in range(MAX_LOOP_PASSES):
-            out = self._block(node.body, head)
-            back = self._decide(_join([out, *loop.continues]), why, node, away_from_yield=False)
-            for token in back.values():
-                if token.last_yield is not None and _contains(node.body, token.last_yield):
-                    self.repeats.setdefault(token.last_yield, node)
+            back = _join([self._block(node.body, head), *loop.continues])
+            if comes_round:
+                for token in back.values():
+                    if token.fresh and token.last_yield in own_yields:
+                        self.repeats.setdefault(token.last_yield, node)
+            else:
+                back = self._decide(back, why, node, away_from_yield=False)
             new_head = _join([head, back])
             if new_head.keys() == head.keys():
                 break
@@ -326,7 +391,7 @@ class YieldFlow:
         exit_state: State = {}
         if not endless:
             # Running out of items is data-dependent: a yield-less exit here is not reported.
-            exit_state = self._decide(head, why, node, away_from_yield=body_yields, doubtful=True)
+            exit_state = self._decide(head, why, node, away_from_yield=_has_yield(node.body), doubtful=True)
             if node.orelse is not None:
                 exit_state = self._block(node.orelse.body, exit_state)
         return _join([exit_state, *loop.breaks])
@@ -338,10 +403,9 @@ class YieldFlow:
         self._tries.pop()
         around_yield = _has_yield(node.body)
         yields_without_error = around_yield or (node.orelse is not None and _has_yield(node.orelse))
-        handler_yields = any(_has_yield(handler.body) for handler in node.handlers)
-        if handler_yields:
-            why = f"when `try: {_first_statement(node.body)}` raises nothing"
-            normal = _map(normal, lambda t: replace(t, why=why, where=node) if t.last_yield is None else t)
+        if any(_has_yield(handler.body) for handler in node.handlers):
+            why = f"when `try: {first_statement(node.body)}` raises nothing"
+            normal = _not_yet(normal, lambda t: replace(t, why=why, where=node))
         outcomes: list[State] = []
         raised = _join(edge for edge, _ in frame.edges)
         for handler in node.handlers:
@@ -352,7 +416,7 @@ class YieldFlow:
             away = not _has_yield(handler.body) and (yields_without_error or _has_return(handler.body))
             entry = self._decide(raised, f"when `{culprit}` raises{kind}", handler, away_from_yield=away)
             if around_yield:
-                entry = _map(entry, lambda t: replace(t, handler=handler) if t.last_yield is None else t)
+                entry = _not_yet(entry, lambda t, h=handler: replace(t, handler=h))
             outcomes.append(self._block(handler.body, entry))
         if node.orelse is not None:
             normal = self._block(node.orelse.body, normal)
@@ -367,10 +431,10 @@ class YieldFlow:
         pytest's outcomes (``pytest.skip``) reach only handlers that catch BaseException."""
         for frame in reversed(self._tries):
             handlers = frame.node.handlers
-            if outcome and not any(_catches_base(h, self.imports) for h in handlers):
+            if outcome and not any(_catches_outcomes(h, self.imports) for h in handlers):
                 continue
             frame.edges.append((state, culprit))
-            if any(_catches_everything(h, self.imports) for h in handlers):
+            if any(_stops_every_error(h, self.imports) for h in handlers):
                 return
 
     # -- small predicates that need the imports
@@ -385,7 +449,7 @@ class YieldFlow:
         if self.imports.qualify(written) in NO_RETURN_CALLS:
             return True
         receiver, _, method = written.rpartition(".")
-        return receiver == "self" and method in NO_RETURN_METHODS
+        return receiver == "self" and method in NO_RETURN_SELF_METHODS
 
     def _calls_unknown_function(self, small: cst.BaseSmallStatement) -> bool:
         """``require_docker()`` as a statement: a helper that may skip or raise and never return."""
@@ -397,7 +461,97 @@ class YieldFlow:
         )
 
 
-def _first_statement(suite: cst.BaseSuite) -> str:
+# ---------------------------------------------------------------- loops that come round
+
+
+def second_pass(loop: Loop, generators: Collection[str] = ()) -> str | None:
+    """When a loop comes round to a second pass, in words for a message; None when the
+    analysis should not expect it to.
+
+    Expected: ``while True:``; a ``for`` over a display or ``range()`` of two items or more
+    (certain); a ``for`` over anything else (it does on a second item). Not expected: a
+    ``while`` with another test (the body may well make it false), a ``for`` over fewer than
+    two items, and delegation, where the loop hands out what a generator yields:
+    ``for x in helper(): yield x`` (the loop's whole body), or any loop over a generator
+    function of the same file. A helper that yields once ends the loop after one pass.
+    """
+    if isinstance(loop, cst.While):
+        return "on the loop's next pass" if _always_true(loop.test) else None
+    count = _item_count(loop.iter)
+    if count is not None:
+        return "on the loop's second item" if count >= 2 else None
+    if _delegates(loop, generators):
+        return None
+    return f"as soon as `{short_code(loop.iter, 40)}` gives the loop a second item"
+
+
+def _item_count(iterable: cst.BaseExpression) -> int | None:
+    """How many items a display (``("a", "b")``) or ``range(<literals>)`` gives; None if unknown."""
+    if isinstance(iterable, (cst.Tuple, cst.List)):
+        if any(isinstance(element, cst.StarredElement) for element in iterable.elements):
+            return None
+        return len(iterable.elements)
+    if isinstance(iterable, cst.Call) and dotted_name(iterable.func) == "range":
+        bounds = [_integer(arg.value) for arg in iterable.args]
+        if len(bounds) in (1, 2) and None not in bounds and all(arg.keyword is None for arg in iterable.args):
+            start, stop = (0, bounds[0]) if len(bounds) == 1 else (bounds[0], bounds[1])
+            return max(0, stop - start)  # type: ignore[operator]
+    return None
+
+
+def _integer(node: cst.BaseExpression) -> int | None:
+    if isinstance(node, cst.Integer):
+        return int(node.evaluated_value)
+    return None
+
+
+def _delegates(loop: cst.For, generators: Collection[str]) -> bool:
+    """``for x in helper(): yield x``, or a loop over a generator function of this file."""
+    if isinstance(loop.iter, cst.Call) and dotted_name(loop.iter.func) in generators:
+        return True
+    body = loop.body
+    lines = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    if len(lines) != 1 or not isinstance(lines[0], (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        return False
+    small = lines[0].body
+    if len(small) != 1 or not isinstance(small[0], cst.Expr) or not isinstance(small[0].value, cst.Yield):
+        return False
+    value = small[0].value.value
+    return value is not None and not isinstance(value, cst.From) and _same_code(value, loop.target)
+
+
+def _same_code(first: cst.CSTNode, second: cst.CSTNode) -> bool:
+    """``x`` and ``x``, ``(a, b)`` and ``a,b``: the same name, or tuples of the same names."""
+    return _names_of(first) is not None and _names_of(first) == _names_of(second)
+
+
+def _names_of(node: cst.CSTNode) -> tuple[str, ...] | None:
+    if isinstance(node, cst.Name):
+        return (node.value,)
+    if isinstance(node, (cst.Tuple, cst.List)) and all(isinstance(e.value, cst.Name) for e in node.elements):
+        return tuple(e.value.value for e in node.elements)  # type: ignore[attr-defined]
+    return None
+
+
+def generator_functions(module: cst.Module) -> frozenset[str]:
+    """How this file calls its own generator functions: ``helper`` for a module-level one,
+    ``self.helper`` / ``cls.helper`` for a method of one of its classes."""
+    found: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and _has_yield(statement.body):
+            found.add(statement.name.value)
+        elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            for member in statement.body.body:
+                if isinstance(member, cst.FunctionDef) and _has_yield(member.body):
+                    found.update(f"{owner}.{member.name.value}" for owner in ("self", "cls"))
+    return frozenset(found)
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def first_statement(suite: cst.BaseSuite) -> str:
+    """How a message quotes a block: its first statement."""
     if isinstance(suite, cst.IndentedBlock) and suite.body:
         return short_code(suite.body[0])
     return short_code(suite)
@@ -412,10 +566,6 @@ def _call_of(small: cst.BaseSmallStatement) -> cst.Call | None:
 
 def _has_yield(node: cst.CSTNode) -> bool:
     return any(isinstance(current, cst.Yield) for current in walk(node))
-
-
-def _contains(node: cst.CSTNode, target: cst.CSTNode) -> bool:
-    return any(current is target for current in walk(node))
 
 
 def _has_return(node: cst.CSTNode) -> bool:
@@ -467,247 +617,9 @@ def analysable(fixture: Fixture) -> bool:
     )
 
 
-def flow_of(fixture: Fixture, imports: ImportTable) -> YieldFlow | None:
+def flow_of(fixture: Fixture, imports: ImportTable, generators: Collection[str] = ()) -> YieldFlow | None:
     """The flow analysis of a generator fixture, or None when it cannot be trusted."""
     if not fixture.is_generator or fixture.body is None or not analysable(fixture):
         return None
-    flow = YieldFlow(fixture, imports)
+    flow = YieldFlow(fixture, imports, generators)
     return flow if flow.understood else None
-
-
-# ---------------------------------------------------------------- FXL204 multiple-yields
-
-
-def check_multiple_yields(context: FileContext) -> Iterator[Finding]:
-    for fixture in context.fixtures:
-        flow = flow_of(fixture, context.imports)
-        if flow is None:
-            continue
-        for located in fixture.yields:
-            node = located.node
-            assert isinstance(node, cst.Yield)
-            message = _second_yield(fixture, flow, node)
-            if message is not None:
-                yield MULTIPLE_YIELDS.finding(node, message)
-
-
-def _second_yield(fixture: Fixture, flow: YieldFlow, node: cst.Yield) -> str | None:
-    """Why ``node`` can be a second yield: a loop brings it round again, it follows an earlier
-    yield with no decision in between, or every path that reaches it has yielded already."""
-    tokens = list(flow.incoming.get(node, {}).values())
-    if not tokens:
-        return None
-    error = _teardown_error(fixture)
-    loop = flow.repeats.get(node)
-    if loop is not None and any(token.last_yield is node for token in tokens):
-        return (
-            f"`{short_code(node)}` in `{fixture.name}` is inside the loop `{_loop_header(loop)}`: when the "
-            f"loop comes round again, pytest errors at teardown with {error}, after the code between "
-            "the two yields has run and before the rest of the teardown"
-        )
-    earlier = [token.last_yield for token in tokens if token.last_yield is not None]
-    if not earlier:
-        return None
-    first = next((t.last_yield for t in tokens if t.fresh and t.last_yield is not None), None)
-    if first is None and len(earlier) < len(tokens):
-        return None  # some paths reach this yield first: which one runs may depend on correlated tests
-    first = first or earlier[0]
-    return (
-        f"`{fixture.name}` reaches `{short_code(node)}` after `{short_code(first)}` has already run: "
-        f"pytest errors at teardown with {error}, after the code between the two yields has run and "
-        "before the rest of the teardown; a fixture provides exactly one value"
-    )
-
-
-def _loop_header(loop: cst.For | cst.While) -> str:
-    if isinstance(loop, cst.While):
-        return f"while {short_code(loop.test, 40)}:"
-    prefix = "async " if loop.asynchronous is not None else ""
-    return f"{prefix}for {short_code(loop.target, 20)} in {short_code(loop.iter, 40)}:"
-
-
-def _teardown_error(fixture: Fixture) -> str:
-    if fixture.is_async:
-        return "an error (pytest-asyncio: \"Async generator fixture didn't stop\")"
-    return "\"fixture function has more than one 'yield'\""
-
-
-MULTIPLE_YIELDS = Rule(
-    code="FXL204",
-    name="multiple-yields",
-    summary="A yield fixture can reach a second `yield`, which pytest reports as an error at teardown",
-    fix=None,
-    check=check_multiple_yields,
-    explanation="""\
-## What it does
-Flags a `yield` in a fixture that can run after another `yield` of the same fixture: two
-yields one after the other, a `yield` after an `if` whose branch already yielded without
-returning, or a `yield` inside a `for`/`while` loop that can come round again.
-
-Not flagged: yields in exclusive branches (`if`/`else`, `try` body and handler), a `yield`
-in a loop when every path after it leaves the loop (`break`, `return`, `raise`), `yield from`
-a helper, and yields under two separate `if` statements whose conditions may exclude each
-other (fixlint cannot tell, so it stays quiet).
-
-## Why is this bad?
-A fixture provides exactly one value. pytest runs a generator fixture up to its first
-`yield` for setup, and at teardown resumes it once, expecting it to finish. If it reaches a
-second `yield` instead, pytest reports an error at teardown ("fixture function has more
-than one 'yield'"; pytest-asyncio: "Async generator fixture didn't stop", anyio and
-pytest-trio report their own variants). By then the code between the two yields has run,
-the test has already passed or failed with the first value, and the teardown after the
-second `yield` never runs. A loop around `yield` fails this way as soon as it has a second
-item.
-
-## Example
-```python
-@pytest.fixture
-def user(db):
-    for name in ("alice", "bob"):
-        account = db.create_user(name)
-        yield account
-        db.delete_user(account)
-```
-
-## Use instead
-One value per fixture; parametrize the fixture to run the test once per value:
-```python
-@pytest.fixture(params=["alice", "bob"])
-def user(db, request):
-    account = db.create_user(request.param)
-    yield account
-    db.delete_user(account)
-```
-or yield all the values at once (a tuple or a dict) from a single `yield`.
-
-## Fix safety
-There is no fix: which value the tests meant to get is a design decision.
-""",
-)
-
-
-# ---------------------------------------------------------------- FXL205 no-yield-path
-
-
-def check_no_yield_path(context: FileContext) -> Iterator[Finding]:
-    for fixture in context.fixtures:
-        flow = flow_of(fixture, context.imports)
-        if flow is None:
-            continue
-        reported: set[int] = set()
-        for node, token in flow.finishing_paths():
-            if not _reportable(node, token, context.imports):
-                continue
-            anchor = node if node is not None else token.where or fixture.function.name
-            if id(anchor) not in reported:
-                reported.add(id(anchor))
-                message = _finish_message(fixture, node, token)
-                yield NO_YIELD_PATH.finding(anchor, message, _return_fix(fixture, node))
-
-
-def _reportable(node: cst.Return | None, token: Token, imports: ImportTable) -> bool:
-    if token.doubtful:
-        return False  # the path needs a loop to run dry or a parameter dispatch to miss
-    if token.handler is not None and catches_ordinary_exceptions(token.handler, imports):
-        return False  # an ``except`` around the yield itself: FXL203 reports it
-    return node is not None or not token.tail_call  # a helper at the end may skip or raise
-
-
-def _finish_message(fixture: Fixture, node: cst.Return | None, token: Token) -> str:
-    when = f" {token.why}" if token.why else ""
-    error = f"\"{fixture.name} did not yield a value\""
-    if fixture.is_async:
-        error = "an error (\"StopAsyncIteration\")"
-    if node is not None:
-        what = f"`{fixture.name}` reaches `{short_code(node)}` before any `yield`{when}"
-    else:
-        what = f"`{fixture.name}` ends without reaching `yield`{when}"
-    advice = "use `pytest.skip(...)` to skip the test, or raise the real error"
-    if node is not None and node.value is not None and not fixture.is_async:
-        advice = f"yield `{short_code(node.value)}` to hand it to the test, or use `pytest.skip(...)`"
-    return f"{what}: pytest fails the setup of every test that uses it with {error}; {advice}"
-
-
-def _return_fix(fixture: Fixture, node: cst.Return | None) -> Fix | None:
-    """``return value`` -> ``yield value`` + ``return``: the test gets the value (unsafe)."""
-    if node is None or node.value is None or fixture.is_async:
-        return None
-    located = next((r for r in fixture.returns if r.node is node), None)
-    path = statement_path(located) if located is not None else None
-    if not path:
-        return None
-    step = path[-1]
-    line = step.statement
-    if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
-        return None
-    yield_line = line.with_changes(body=[cst.Expr(cst.Yield(value=node.value))])
-    return_line = cst.SimpleStatementLine(body=[cst.Return()])
-    body = list(step.block.body)
-    body[step.index : step.index + 1] = [yield_line, return_line]
-    return Fix(
-        FixSafety.UNSAFE,
-        f"Yield `{short_code(node.value)}` instead of returning it",
-        step.block,
-        step.block.with_changes(body=body),
-    )
-
-
-NO_YIELD_PATH = Rule(
-    code="FXL205",
-    name="no-yield-path",
-    summary="A generator fixture can finish without yielding, so pytest fails its setup",
-    fix=FixSafety.UNSAFE,
-    check=check_no_yield_path,
-    explanation="""\
-## What it does
-Flags a generator fixture (one with a `yield` anywhere in its body) that can finish
-without yielding: a `return` reached before any `yield`, or a branch written in the code
-(an `else:`, an `except` handler, an `if` without `else`) that falls off the end of the
-function without a `yield`.
-
-Not flagged: branches that end in `raise`, `pytest.skip(...)`, `pytest.fail(...)`,
-`pytest.xfail(...)`, `pytest.exit(...)` or `sys.exit(...)` (they never finish normally);
-`pytest.importorskip(...)` (it returns the module or skips); a branch that ends in a call to a
-helper function of yours, which may skip or raise; a loop that might run out of items before
-it yields; an `if`/`elif` chain without `else` that dispatches on `request.param` or on
-another fixture's value (the parameters usually cover every branch). An `except` handler
-around the `yield` itself is reported by FXL203 instead.
-
-## Why is this bad?
-Any `yield` in the body makes the function a generator, whether or not it is reached. pytest
-starts the generator for setup and expects a value; if the generator finishes first, setup
-fails with "<fixture> did not yield a value" (async fixtures: `StopAsyncIteration`) and every
-test using the fixture errors. A `return value` before the `yield` does not hand `value` to
-the test: in a generator it only ends the generator. When the branch was written to handle a
-missing dependency, the intended outcome was usually a skip.
-
-## Example
-```python
-@pytest.fixture
-def docker_client():
-    if shutil.which("docker") is None:
-        return None
-    client = DockerClient()
-    yield client
-    client.close()
-```
-
-## Use instead
-```python
-@pytest.fixture
-def docker_client():
-    if shutil.which("docker") is None:
-        pytest.skip("docker is not installed")
-    client = DockerClient()
-    yield client
-    client.close()
-```
-or, to hand the test `None`, `yield None` followed by `return`.
-
-## Fix safety
-For `return value` in a sync fixture, the fix replaces it with `yield value` followed by
-`return`, so the test receives `value` as the author apparently intended. It is unsafe: tests
-that errored at setup now run with that value. There is no fix for a bare `return` or a
-branch that falls off the end (skip or raise: fixlint cannot choose).
-""",
-)

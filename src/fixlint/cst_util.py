@@ -52,8 +52,18 @@ def code_of(node: cst.CSTNode) -> str:
     return _EMPTY_MODULE.code_for_node(node)
 
 
+class _DropComments(cst.CSTTransformer):
+    def leave_Comment(self, original: cst.Comment, updated: cst.Comment) -> cst.RemovalSentinel:
+        return cst.RemoveFromParent()
+
+    def leave_EmptyLine(self, original: cst.EmptyLine, updated: cst.EmptyLine) -> cst.RemovalSentinel:
+        return cst.RemoveFromParent()
+
+
 def short_code(node: cst.CSTNode, limit: int = 60) -> str:
     """How a message quotes a node: one line, no comments, a compound statement by its header."""
+    if "#" in code_of(node):
+        node = node.visit(_DropComments())  # type: ignore[assignment]
     if isinstance(node, cst.SimpleStatementLine):
         assignment = simple_assignment(node)
         if assignment is not None and isinstance(strip_await(assignment[1]), cst.Call):

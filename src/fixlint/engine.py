@@ -186,8 +186,8 @@ def _syntax_error(source: bytes, path: str, exc: Exception) -> Diagnostic:
         reason = error.msg
     except (ValueError, UnicodeError, LookupError) as error:
         reason = str(error)
-    except RecursionError:
-        reason = "the file is nested too deeply to parse"
+    except (RecursionError, MemoryError):
+        reason = "the file is nested too deeply or is too complex to parse"
     else:
         if isinstance(exc, RecursionError):
             reason = "the file is nested too deeply for libcst to parse"

@@ -4,9 +4,10 @@ libcst's parser is native code that recurses on the C stack: a few thousand nest
 brackets or a very long operator chain overflow it and crash the whole run, not just
 one file. Two defences, both cheap:
 
-- CPython refuses more than 200 nested brackets ("too many nested parentheses"). A file
-  whose brackets could nest deeper is compiled by CPython first; if that fails, the
-  SyntaxError is raised and libcst never sees the file.
+- CPython refuses more than 200 nested brackets ("too many nested parentheses") and gives
+  up on absurdly long expressions (RecursionError, MemoryError). A file whose brackets
+  could nest deeper, or with a line over 10,000 bytes, is compiled by CPython first; if
+  that fails, its error is raised and libcst never sees the file.
 - Parsing runs on one long-lived thread per process with a large stack (only the pages it
   touches are committed), so long but valid expressions parse instead of crashing.
 """
@@ -21,6 +22,7 @@ import threading
 import libcst as cst
 
 MAX_BRACKET_DEPTH = 200
+LONG_LINE_BYTES = 10_000
 PARSER_STACK_BYTES = 512 * 1024 * 1024
 _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"()[]{}")))
 _OPENING = frozenset(b"([{")
@@ -28,7 +30,7 @@ _OPENING = frozenset(b"([{")
 
 def parse_module(source: bytes) -> cst.Module:
     """``libcst.parse_module(source)``, guarded as the module docstring says."""
-    if _may_nest_too_deeply(source):
+    if _may_nest_too_deeply(source) or _has_long_line(source):
         compile(source, "<fixlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     return _thread.parse(source)
 
@@ -45,6 +47,10 @@ def _may_nest_too_deeply(source: bytes) -> bool:
         if depth > MAX_BRACKET_DEPTH:
             return True
     return False
+
+
+def _has_long_line(source: bytes) -> bool:
+    return len(source) > LONG_LINE_BYTES and max(map(len, source.splitlines())) > LONG_LINE_BYTES
 
 
 class _ParserThread:

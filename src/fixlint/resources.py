@@ -6,6 +6,7 @@ One place for FXL201, FXL102 and the other rules that reason about cleanup; exte
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 import libcst as cst
 
@@ -26,6 +27,8 @@ VALUE_BUILTINS = frozenset(
     {"str", "int", "float", "bytes", "bool", "list", "dict", "set", "tuple", "frozenset", "sorted",
      "len", "repr", "type", "getattr", "max", "min", "sum", "abs", "round", "format", "hash", "id"}
 )
+# Modules whose functions compute values: ``path = os.path.join(root, "x")`` acquires nothing.
+VALUE_MODULES = ("os.path.", "posixpath.", "ntpath.", "json.", "re.", "textwrap.")
 # Calls that release: a method on the resource (``conn.close()``) or a function given it
 # (``shutil.rmtree(path)``) with one of these words among the parts of its name
 # (``close_all``, ``tearDown``, ``aclose``). Matching parts, not substrings, keeps
@@ -61,7 +64,10 @@ def acquiring_call(statement: cst.BaseStatement, imports: ImportTable) -> cst.Ca
     value = strip_await(assignment[1])
     if not isinstance(value, cst.Call):
         return None
-    if imports.qualified_name_of(value.func) in INERT_CONSTRUCTORS or dotted_name(value.func) in VALUE_BUILTINS:
+    qualified = imports.qualified_name_of(value.func) or ""
+    if qualified in INERT_CONSTRUCTORS or dotted_name(value.func) in VALUE_BUILTINS:
+        return None
+    if qualified.startswith(VALUE_MODULES):
         return None
     return value
 
@@ -91,7 +97,11 @@ def is_release_function(function: cst.BaseExpression, imports: ImportTable) -> b
 
 
 def releases(
-    statement: cst.CSTNode, name: str, imports: ImportTable, acquired_by: cst.Call | None = None
+    statement: cst.CSTNode,
+    name: str,
+    imports: ImportTable,
+    acquired_by: cst.Call | None = None,
+    local_names: Collection[str] | None = None,
 ) -> bool:
     """Does ``statement`` release ``name``? Yes for a releasing method called on it
     (``conn.close()``, ``bucket.objects.delete()``), a releasing function given it
@@ -104,7 +114,17 @@ def releases(
         if not isinstance(node, cst.Call) or not is_release_name(node.func):
             continue
         if isinstance(node.func, cst.Attribute) and root_name(node.func.value) == name:
-            return True
+            # ``logger.removeHandler(handler)`` takes a local ``handler`` off ``logger``; it does not
+            # release ``logger``. ``trans.unregister(graph)`` with a module-level ``graph`` does
+            # release ``trans``. (Without ``local_names``, any other name counts as local.)
+            if not any(
+                isinstance(arg.value, cst.Name)
+                and arg.value.value != name
+                and (local_names is None or arg.value.value in local_names)
+                for arg in node.args
+            ):
+                return True
+            continue
         given = any(name in names_used(arg.value) for arg in node.args)
         if given and (is_release_function(node.func, imports) or (creator and owner_of(node) == creator)):
             return True

@@ -43,11 +43,12 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
         for index, stmt in enumerate(step.before)
     ]
     teardown = _teardown(path)
+    local_names = names_bound(fixture.function.body) | set(fixture.parameters)
     for position, acquisition in enumerate(setup):
         call = acquiring_call(acquisition.statement, imports)
         assignment = simple_assignment(acquisition.statement)
         for name in assignment[0] if call is not None and assignment else ():
-            releasing = [t for t in teardown if releases(t.statement, name, imports, call)]
+            releasing = [t for t in teardown if releases(t.statement, name, imports, call, local_names)]
             if not releasing:
                 continue
             following = list(setup[position + 1 :])

@@ -1,4 +1,5 @@
 import logging
+import os
 import shutil
 import sys
 
@@ -54,3 +55,22 @@ def released_on_failure():
         raise
     yield conn
     conn.close()
+
+
+@pytest.fixture
+def app_logger():
+    # removeHandler(handler) takes the handler off the logger; the logger is not released.
+    logger = logging.getLogger("myapp")
+    handler = logging.StreamHandler()
+    logger.addHandler(handler)
+    yield logger
+    logger.removeHandler(handler)
+
+
+@pytest.fixture
+def env_file(tmp_path):
+    # os.path.join computes a path; nothing is acquired by it.
+    path = os.path.join(tmp_path, ".env")
+    write_env(path, DEBUG="1")
+    yield path
+    os.remove(path)

@@ -4,6 +4,7 @@ import tempfile
 import pytest
 
 from myapp.cache import CacheServer
+from myapp.transforms import GRAPH, Transform
 
 
 @pytest.fixture
@@ -28,3 +29,13 @@ def release_order_blocks_the_fix():
         shutil.rmtree(workdir)  # expect: FXL202
     finally:
         server.shutdown()
+
+
+@pytest.fixture
+def registered_transforms(graph_module):
+    # `unregister(GRAPH)` with a module-level registry releases `first` itself.
+    first = Transform("a", "b", register_with=GRAPH)  # expect: FXL201
+    second = Transform("b", "a", register_with=GRAPH)
+    yield first, second
+    first.unregister(GRAPH)
+    second.unregister(GRAPH)

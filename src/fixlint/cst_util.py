@@ -166,29 +166,35 @@ def assigned_names(target: cst.BaseExpression) -> list[str]:
     return []
 
 
+def binds(node: cst.CSTNode) -> list[str]:
+    """Names this one node binds, not its children (``names_bound`` collects them over a walk)."""
+    if isinstance(node, cst.AssignTarget):
+        return assigned_names(node.target)
+    if isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
+        return assigned_names(node.target)
+    if isinstance(node, cst.AsName):
+        return assigned_names(node.name)
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        return [node.name.value]
+    if isinstance(node, cst.ImportAlias):
+        if node.asname is not None:
+            return assigned_names(node.asname.name)
+        return [(dotted_name(node.name) or "").split(".")[0]]
+    return []
+
+
 def names_bound(node: cst.CSTNode) -> set[str]:
     """Local names that running ``node`` may bind (assignments, for, with-as, walrus, imports, defs)."""
-    bound: set[str] = set()
-    for current in walk(node):
-        if isinstance(current, cst.AssignTarget):
-            bound.update(assigned_names(current.target))
-        elif isinstance(current, (cst.AnnAssign, cst.AugAssign)):
-            bound.update(assigned_names(current.target))
-        elif isinstance(current, (cst.For, cst.CompFor)):
-            bound.update(assigned_names(current.target))
-        elif isinstance(current, cst.AsName):
-            bound.update(assigned_names(current.name))
-        elif isinstance(current, cst.NamedExpr):
-            bound.update(assigned_names(current.target))
-        elif isinstance(current, (cst.FunctionDef, cst.ClassDef)) and current is not node:
-            bound.add(current.name.value)
-        elif isinstance(current, cst.ImportAlias):
-            bound.add(
-                assigned_names(current.asname.name)[0]
-                if current.asname
-                else (dotted_name(current.name) or "").split(".")[0]
-            )
-    return bound
+    return {name for current in walk(node) for name in binds(current)}
+
+
+def all_params(params: cst.Parameters) -> list[cst.Param]:
+    """Every parameter of a function or lambda, ``*args`` and ``**kwargs`` included."""
+    found = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for extra in (params.star_arg, params.star_kwarg):
+        if isinstance(extra, cst.Param):
+            found.append(extra)
+    return found
 
 
 def simple_assignment(stmt: cst.BaseStatement) -> tuple[list[str], cst.BaseExpression] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fixlint.cst_util import dotted_name, walk
+from fixlint.cst_util import all_params, dotted_name, walk
 
 # Builtins that do not raise on ordinary arguments.
 HARMLESS_BUILTINS = frozenset(
@@ -53,9 +53,7 @@ def is_fallible(node: cst.CSTNode) -> bool:
         # Defining runs only the decorators, defaults and base classes.
         parts = [decorator.decorator for decorator in node.decorators]
         if isinstance(node, cst.FunctionDef):
-            params = node.params
-            every = (*params.posonly_params, *params.params, *params.kwonly_params)
-            parts += [param.default for param in every if param.default is not None]
+            parts += [param.default for param in all_params(node.params) if param.default is not None]
         else:
             parts += [arg.value for arg in (*node.bases, *node.keywords)]
         return any(is_fallible(part) for part in parts)

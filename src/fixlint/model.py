@@ -160,6 +160,7 @@ def _describe(
                 positional.append(arg.value)
     scope_node = keywords.get("scope", positional[0] if positional else None)
     name_node = keywords.get("name")
+    # Fixtures are requested by named parameters; ``*args``/``**kwargs`` request nothing.
     parameters = tuple(
         param.name.value
         for param in (*function.params.posonly_params, *function.params.params,

@@ -72,13 +72,18 @@ def acquiring_call(statement: cst.BaseStatement, imports: ImportTable) -> cst.Ca
     return value
 
 
+def name_parts(name: str) -> set[str]:
+    """The lower-cased words of a name: ``close_callback`` / ``closeCallback`` -> {close, callback}."""
+    return {part.lower() for part in _NAME_PARTS.findall(name)}
+
+
 def is_release_name(function: cst.BaseExpression) -> bool:
     """``conn.close``, ``shutil.rmtree``, ``self.tearDown``, ``client.aclose``, ``db.drop_all``."""
     dotted = dotted_name(function)
     if not dotted:
         return False
     called = dotted.rsplit(".", 1)[-1]
-    parts = {part.lower() for part in _NAME_PARTS.findall(called)}
+    parts = name_parts(called)
     squashed = called.lower().replace("_", "")
     return bool(parts & RELEASE_WORDS) or squashed in RELEASE_WORDS or (
         squashed.startswith("a") and squashed[1:] in RELEASE_WORDS  # async: aclose, astop

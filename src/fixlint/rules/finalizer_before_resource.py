@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fixlint.cst_util import short_code, simple_assignment, walk
+from fixlint.cst_util import binds, short_code, simple_assignment, walk
 from fixlint.imports import ImportTable
 from fixlint.model import Finalizer, Fixture, Step, statement_path
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 from fixlint.rules.finalizer_common import (
     Needs,
-    binds,
     bound_before,
     bound_by,
     bound_by_any,

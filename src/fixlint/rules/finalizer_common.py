@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from fixlint.cst_util import (
-    assigned_names,
+    all_params,
+    binds,
     dotted_name,
     has_exit,
     names_bound,
@@ -75,15 +76,6 @@ def free_names(params: cst.Parameters, body: cst.CSTNode) -> set[str]:
     return names_used(body) - own
 
 
-def all_params(params: cst.Parameters) -> list[cst.Param]:
-    """Every parameter, ``*args`` and ``**kwargs`` included (cst_util has no such helper yet)."""
-    found = [*params.posonly_params, *params.params, *params.kwonly_params]
-    for extra in (params.star_arg, params.star_kwarg):
-        if isinstance(extra, cst.Param):
-            found.append(extra)
-    return found
-
-
 def is_partial(node: cst.CSTNode, imports: ImportTable) -> bool:
     """``functools.partial(...)`` through any import alias."""
     return isinstance(node, cst.Call) and imports.qualified_name_of(node.func) in PARTIALS
@@ -136,27 +128,9 @@ def parameters(function: cst.FunctionDef) -> set[str]:
     return {param.name.value for param in all_params(function.params)}
 
 
-def binds(node: cst.CSTNode) -> list[str]:
-    """Names this one node binds, not its children: the per-node step of ``cst_util.names_bound``,
-    needed to collect bindings in source order up to a given node."""
-    if isinstance(node, cst.AssignTarget):
-        return assigned_names(node.target)
-    if isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
-        return assigned_names(node.target)
-    if isinstance(node, cst.AsName):
-        return assigned_names(node.name)
-    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-        return [node.name.value]
-    if isinstance(node, cst.ImportAlias):
-        if node.asname is not None:
-            return assigned_names(node.asname.name)
-        return [(dotted_name(node.name) or "").split(".")[0]]
-    return []
-
-
 def bound_by(statement: cst.CSTNode) -> set[str]:
     """Names a statement binds, a ``def``/``class`` statement's own name included."""
-    return names_bound(statement) | set(binds(statement))
+    return names_bound(statement)
 
 
 def bound_by_any(statements: Iterable[cst.CSTNode]) -> set[str]:

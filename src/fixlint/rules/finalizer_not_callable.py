@@ -11,7 +11,6 @@ returns the cleanup (``restore_env(saved)``), and "fixing" it would break a work
 from __future__ import annotations
 
 import enum
-import re
 import sys
 from collections.abc import Iterator, Sequence
 
@@ -20,7 +19,7 @@ import libcst as cst
 from fixlint.cst_util import dotted_name, root_name, short_code, split_leading_lines, walk
 from fixlint.imports import ImportTable
 from fixlint.model import Finalizer, Fixture
-from fixlint.resources import is_release_function, is_release_name
+from fixlint.resources import is_release_function, is_release_name, name_parts
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 from fixlint.rules.finalizer_common import fixture_locals, is_partial, local_defs, parameters
 
@@ -29,7 +28,6 @@ from fixlint.rules.finalizer_common import fixture_locals, is_partial, local_def
 _BUILDS_CALLABLE = frozenset(
     {"callback", "cb", "hook", "handler", "factory", "finalizer", "finaliser", "fn", "func", "function"}
 )
-_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 class _Result(enum.Enum):
@@ -116,7 +114,7 @@ def _result_of(
 
 def _release_method(func: cst.Attribute) -> bool:
     """``srv.stop``, ``conn.aclose``: a releasing method, not one that builds a callback."""
-    words = {word.lower() for word in _WORDS.findall(func.attr.value)}
+    words = name_parts(func.attr.value)
     return is_release_name(func) and not words & _BUILDS_CALLABLE
 
 

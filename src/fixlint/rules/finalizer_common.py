@@ -263,3 +263,20 @@ def move(block: cst.IndentedBlock, source: int, after: int) -> cst.IndentedBlock
 
 def quote_names(names: Iterable[str]) -> str:
     return ", ".join(f"`{name}`" for name in sorted(names))
+
+
+def finalizer_program(
+    argument: cst.BaseExpression, defs: dict[str, cst.FunctionDef], imports: ImportTable
+) -> cst.CSTNode | None:
+    """What pytest runs at teardown, as code: a lambda's body, a local def's body, and for
+    ``conn.close`` or ``partial(f, a)`` the call ``conn.close()`` or ``f(a)``."""
+    if isinstance(argument, cst.Lambda):
+        return argument.body
+    if isinstance(argument, cst.Name):
+        return defs[argument.value].body if argument.value in defs else None
+    if isinstance(argument, cst.Attribute):
+        return cst.Call(func=argument)
+    if is_partial(argument, imports):
+        assert isinstance(argument, cst.Call)
+        return cst.Call(func=argument.args[0].value, args=argument.args[1:]) if argument.args else None
+    return None

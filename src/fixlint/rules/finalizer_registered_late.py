@@ -20,9 +20,9 @@ from fixlint.model import Finalizer, Fixture, Step, statement_path
 from fixlint.resources import acquiring_call, activates, is_release_name, releases, releases_on_failure
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 from fixlint.rules.finalizer_common import (
+    finalizer_program,
     bound_by,
     bound_by_any,
-    is_partial,
     is_registration_statement,
     local_defs,
     move,
@@ -137,7 +137,7 @@ def _released(
     """What the finalizer releases of ``name``: ``conn`` for ``conn.close`` or
     ``partial(shutil.rmtree, conn)``, ``srv.sock`` for ``lambda: srv.sock.close()``; None
     when it does not release it (``lambda: sys.path.remove(entry)`` undoes a registration)."""
-    program = _program(argument, defs, imports)
+    program = finalizer_program(argument, defs, imports)
     if program is None:
         return None
     for node in walk(program):
@@ -147,23 +147,6 @@ def _released(
             if isinstance(node.func, cst.Attribute) and root_name(node.func.value) == name:
                 return node.func.value
             return next((arg.value for arg in node.args if name in names_used(arg.value)), None)
-    return None
-
-
-def _program(
-    argument: cst.BaseExpression, defs: dict[str, cst.FunctionDef], imports: ImportTable
-) -> cst.CSTNode | None:
-    """What pytest runs at teardown, as code: a lambda's body, a local def's body, and for
-    ``conn.close`` or ``partial(f, a)`` the call ``conn.close()`` or ``f(a)``."""
-    if isinstance(argument, cst.Lambda):
-        return argument.body
-    if isinstance(argument, cst.Name):
-        return defs[argument.value].body if argument.value in defs else None
-    if isinstance(argument, cst.Attribute):
-        return cst.Call(func=argument)
-    if is_partial(argument, imports):
-        assert isinstance(argument, cst.Call)
-        return cst.Call(func=argument.args[0].value, args=argument.args[1:]) if argument.args else None
     return None
 
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fixlint.cst_util import has_exit, lift_blank_lines, names_bound, names_used, short_code, simple_assignment
+from fixlint.cst_util import has_exit, lift_blank_lines, names_bound, names_used, short_code, simple_assignment, walk
 from fixlint.fallible import is_fallible
 from fixlint.imports import ImportTable
 from fixlint.model import Fixture, Step, statement_path
 from fixlint.resources import acquiring_call, activates, releases, releases_on_failure
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
+from fixlint.rules.finalizer_common import finalizer_program, local_defs
 
 @dataclass(frozen=True)
 class _Setup:
@@ -44,6 +45,7 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
     ]
     teardown = _teardown(path)
     local_names = names_bound(fixture.function.body) | set(fixture.parameters)
+    defs = local_defs(fixture)
     for position, acquisition in enumerate(setup):
         call = acquiring_call(acquisition.statement, imports)
         assignment = simple_assignment(acquisition.statement)
@@ -54,16 +56,17 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
             following = list(setup[position + 1 :])
             while following and activates(following[0].statement, name, call):
                 following.pop(0)
-            failing = next(
-                (
-                    step
-                    for step in following
-                    if is_fallible(step.statement)
+            failing = None
+            for step in following:
+                if _registers_release(step.statement, name, imports, defs):
+                    break  # ``request.addfinalizer(conn.close)``: released from here on, whatever fails
+                if (
+                    is_fallible(step.statement)
                     and not releases_on_failure(step.statement, name, imports)
                     and not any(t.guards_from is not None and t.guards_from <= step.level for t in releasing)
-                ),
-                None,
-            )
+                ):
+                    failing = step
+                    break
             if failing is None:
                 continue
             release = releasing[0].statement
@@ -75,6 +78,19 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
                 _fix(path, acquisition, name, imports, call),
             )
             break  # one finding per acquisition statement
+
+
+def _registers_release(
+    statement: cst.BaseStatement, name: str, imports: ImportTable, defs: dict[str, cst.FunctionDef]
+) -> bool:
+    """Does ``statement`` register a finalizer that releases ``name``?"""
+    for node in walk(statement):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.args:
+            if node.func.attr.value == "addfinalizer":
+                program = finalizer_program(node.args[0].value, defs, imports)
+                if program is not None and releases(program, name, imports):
+                    return True
+    return False
 
 
 def _transparent(step: Step) -> bool:

@@ -3,7 +3,7 @@ from unittest import mock
 
 import pytest
 
-from myapp.db import connect
+from myapp.db import connect, seed_users
 
 log = logging.getLogger(__name__)
 
@@ -34,3 +34,13 @@ def pool_with_fake_connection():
     pool.idle = [fake]
     yield pool
     pool.close()
+
+
+@pytest.fixture
+def registered_and_torn_down(request):
+    # The finalizer registered right away releases `conn` if `seed_users` raises.
+    conn = connect("sqlite://")
+    request.addfinalizer(lambda: conn.close())
+    seed_users(conn)
+    yield conn
+    conn.close()

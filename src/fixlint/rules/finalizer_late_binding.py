@@ -37,7 +37,7 @@ def _check_finalizer(
         kind = f"function `{argument.value}`"
     else:
         return None  # a bound method or functools.partial captures the current value
-    around = loops(finalizer.call)
+    around = [loop for loop in loops(finalizer.call) if not _runs_once(loop)]
     if not around:
         return None
     varying = set().union(*(_varying(loop) for loop in around))
@@ -53,6 +53,14 @@ def _check_finalizer(
     return FINALIZER_LATE_BINDING.finding(
         finalizer.call.node, message, _fix(fixture, path, around, closure, captured)
     )
+
+
+def _runs_once(loop: cst.CSTNode) -> bool:
+    """``for item in (only_one,):``: one round, so there is no "last value" to share."""
+    if not isinstance(loop, cst.For) or not isinstance(loop.iter, (cst.Tuple, cst.List)):
+        return False
+    elements = loop.iter.elements
+    return len(elements) == 1 and not isinstance(elements[0], cst.StarredElement)
 
 
 def _varying(loop: cst.CSTNode) -> set[str]:

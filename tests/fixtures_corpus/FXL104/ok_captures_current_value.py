@@ -62,3 +62,12 @@ def retry_until_started(request):
     else:
         pytest.skip("server would not start")
     return srv
+
+
+@pytest.fixture
+def single_item(request):
+    # One round only: the closure cannot see a later value.
+    for name in ("primary",):
+        srv = start_server(name)
+        request.addfinalizer(lambda: srv.stop())
+    return srv

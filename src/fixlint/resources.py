@@ -22,6 +22,8 @@ INERT_CONSTRUCTORS = frozenset(
         "mock.patch.multiple", "threading.Thread", "threading.Timer", "multiprocessing.Process",
     }
 )
+# Calls that return a module: ``pyplot = pytest.importorskip("matplotlib.pyplot")``.
+MODULE_RETURNING = frozenset({"pytest.importorskip", "importlib.import_module", "__import__"})
 # Builtins that compute a value and hold nothing: ``entry = str(tmp_path)`` acquires nothing.
 VALUE_BUILTINS = frozenset(
     {"str", "int", "float", "bytes", "bool", "list", "dict", "set", "tuple", "frozenset", "sorted",
@@ -65,7 +67,7 @@ def acquiring_call(statement: cst.BaseStatement, imports: ImportTable) -> cst.Ca
     if not isinstance(value, cst.Call):
         return None
     qualified = imports.qualified_name_of(value.func) or ""
-    if qualified in INERT_CONSTRUCTORS or dotted_name(value.func) in VALUE_BUILTINS:
+    if qualified in INERT_CONSTRUCTORS | MODULE_RETURNING or dotted_name(value.func) in VALUE_BUILTINS:
         return None
     if qualified.startswith(VALUE_MODULES):
         return None
@@ -155,6 +157,37 @@ def releases_on_failure(statement: cst.CSTNode, name: str, imports: ImportTable)
                 return True
         elif isinstance(node, cst.WithItem) and root_name(node.item) == name:
             return True
+    return False
+
+
+# Releases that stop something running (``srv.shutdown()``, ``worker.join()``). Unlike
+# ``close``, they may need the start to have happened: socketserver's ``shutdown()`` blocks
+# forever unless ``serve_forever()`` is running.
+STOP_WORDS = frozenset({"stop", "shutdown", "terminate", "kill", "cancel", "join", "quit"})
+# Methods that set something running.
+RUNNING_WORDS = frozenset({"start", "run", "serve", "forever", "loop", "launch"})
+
+
+def stops_only(statements: list[cst.CSTNode], name: str) -> bool:
+    """Do the releases of ``name`` in ``statements`` all stop it rather than close it?"""
+    words: set[str] = set()
+    for statement in statements:
+        for node in walk(statement):
+            if isinstance(node, cst.Call) and is_release_name(node.func):
+                words |= name_parts((dotted_name(node.func) or "").rsplit(".", 1)[-1])
+    return bool(words) and words & RELEASE_WORDS <= STOP_WORDS
+
+
+def starts(statement: cst.CSTNode, name: str) -> bool:
+    """Does ``statement`` set ``name`` running: ``srv.start()``, ``srv.serve_forever()``, or a
+    bound method handed off (``threading.Thread(target=httpd.serve_forever)``)?"""
+    for node in walk(statement):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            if root_name(node.func.value) == name and name_parts(node.func.attr.value) & RUNNING_WORDS:
+                return True
+        if isinstance(node, cst.Arg) and isinstance(node.value, cst.Attribute):
+            if root_name(node.value) == name and name_parts(node.value.attr.value) & RUNNING_WORDS:
+                return True
     return False
 
 

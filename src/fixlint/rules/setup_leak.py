@@ -11,7 +11,7 @@ from fixlint.cst_util import has_exit, lift_blank_lines, names_bound, names_used
 from fixlint.fallible import is_fallible
 from fixlint.imports import ImportTable
 from fixlint.model import Fixture, Step, statement_path
-from fixlint.resources import acquiring_call, activates, releases, releases_on_failure
+from fixlint.resources import acquiring_call, activates, releases, releases_on_failure, starts, stops_only
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 from fixlint.rules.finalizer_common import finalizer_program, local_defs
 
@@ -53,6 +53,10 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
             releasing = [t for t in teardown if releases(t.statement, name, imports, call, local_names)]
             if not releasing:
                 continue
+            if stops_only([t.statement for t in releasing], name) and any(
+                starts(step.statement, name) for step in setup[position + 1 :]
+            ):
+                continue  # ``httpd.shutdown()`` needs the later ``serve_forever()``: it cannot run early
             following = list(setup[position + 1 :])
             while following and activates(following[0].statement, name, call):
                 following.pop(0)
@@ -201,6 +205,10 @@ A release is a call whose name says so (`close`, `stop`, `shutdown`, `dispose`, 
 `remove`, `rmtree`, `terminate`, ...) made on the resource (`conn.close()`) or given it
 (`shutil.rmtree(path)`). Teardown that only checks or restores something (`assert
 path.exists()`, `os.chdir(old)`) is not a release, so saved state is not called a leak.
+A release that stops something running (`stop`, `shutdown`, `join`, ...) is not expected
+to run early when a later setup step is what starts it (`threading.Thread(target=
+server.serve_forever).start()`): socketserver's `shutdown()`, for one, would block forever.
+A module returned by `pytest.importorskip(...)` is not a resource either.
 Building an object that holds nothing yet is not an acquisition: a patcher or a thread
 (`mock.patch(...)`, `threading.Thread(...)`), or a handle whose next step is the one that
 really acquires (`bucket = s3.Bucket(name)` followed by `bucket.create()`, `server.start()`,

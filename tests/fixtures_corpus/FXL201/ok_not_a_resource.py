@@ -1,4 +1,5 @@
 import os
+import threading
 from unittest import mock
 
 import pytest
@@ -81,3 +82,23 @@ def sample_tree(tmpdir_factory):
     build_tree(path)
     yield path
     assert path.join("index.txt").check()
+
+
+@pytest.fixture
+def plotting():
+    # importorskip returns a module: nothing is acquired, and close("all") closes figures.
+    plt = pytest.importorskip("matplotlib.pyplot")
+    plt.close("all")
+    yield plt
+    plt.close("all")
+
+
+@pytest.fixture
+def http_server():
+    # shutdown() waits for serve_forever() to stop: it may only run once the thread started
+    # it, so running it when thread.start() failed would hang instead of cleaning up.
+    server = make_http_server(("127.0.0.1", 0))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()

@@ -69,7 +69,7 @@ def short_code(node: cst.CSTNode, limit: int = 60) -> str:
         if assignment is not None and isinstance(strip_await(assignment[1]), cst.Call):
             targets = " ".join(code_of(node.body[0]).split("=", 1)[0].split())
             return f"{targets} = {short_code(assignment[1], max(20, limit - len(targets) - 3))}"
-        text = "; ".join(code_of(small) for small in node.body)
+        text = "; ".join(code_of(small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)) for small in node.body)
     elif isinstance(node, (cst.Try, cst.TryStar)):
         text = "try: ..."
     elif isinstance(node, cst.BaseCompoundStatement):

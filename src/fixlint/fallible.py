@@ -10,6 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fixlint.cst_util import all_params, dotted_name, walk
+from fixlint.imports import ImportTable
 
 # Builtins that do not raise on ordinary arguments.
 HARMLESS_BUILTINS = frozenset(
@@ -38,13 +39,19 @@ def is_harmless_call(call: cst.Call) -> bool:
     if name in HARMLESS_BUILTINS:
         return True
     receiver, _, method = name.rpartition(".")
-    if method in MOCK_CLASSES or name in ("threading.Thread", "Thread"):
-        return True  # building a mock or a thread does not fail; starting a thread can
+    if method in MOCK_CLASSES or name in ("threading.Thread", "Thread") or _builds_patcher(name):
+        return True  # building a mock, a patcher or a thread does not fail; starting one can
     if method in ("addfinalizer", "partial"):
         return True  # registering a finalizer, or building a partial, does not fail (its arguments may)
     if method in COLLECTING_METHODS and receiver and "." not in receiver:
         return True
     return method in LOG_METHODS and receiver.rsplit(".", 1)[-1] in LOG_RECEIVERS
+
+
+def _builds_patcher(name: str) -> bool:
+    """``mock.patch(...)``, ``patch.object(...)``, ``mock.patch.dict(...)``: inert until started."""
+    parts = name.split(".")
+    return "patch" in parts and parts[-1] in ("patch", "object", "dict", "multiple")
 
 
 def is_fallible(node: cst.CSTNode) -> bool:
@@ -71,6 +78,30 @@ def is_fallible(node: cst.CSTNode) -> bool:
             if is_fallible(current):
                 return True
     return False
+
+
+# pytest outcomes a fixture may end its setup with: a skipped or xfailed test is a run that
+# passes today, so a fix that makes teardown run on that path is not safe.
+OUTCOME_CALLS = frozenset(
+    {"pytest.skip", "pytest.xfail", "pytest.fail", "pytest.exit", "pytest.importorskip"}
+)
+
+
+def ends_with_outcome(node: cst.CSTNode, imports: ImportTable) -> bool:
+    """Can ``node`` end the setup with a pytest outcome (``pytest.skip(...)`` and the like)?"""
+    return any(
+        isinstance(current, cst.Call) and imports.qualified_name_of(current.func) in OUTCOME_CALLS
+        for current in walk(node)
+    )
+
+
+def is_skip_guard(statement: cst.CSTNode, imports: ImportTable) -> bool:
+    """``if not has_json1(conn): pytest.skip(...)`` (no else), or a bare ``pytest.skip(...)`` /
+    ``pytest.importorskip(...)`` line: it either ends the setup with an outcome or does nothing."""
+    if isinstance(statement, cst.If) and statement.orelse is None:
+        body = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else statement.body.body
+        return all(ends_with_outcome(part, imports) for part in body)
+    return isinstance(statement, cst.SimpleStatementLine) and ends_with_outcome(statement, imports)
 
 
 def may_raise(node: cst.CSTNode) -> bool:

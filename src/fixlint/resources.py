@@ -51,7 +51,7 @@ CREATING_METHODS = frozenset({"mkdir", "makedirs", "touch", "create"})
 ENGAGING_METHODS = frozenset({
     "start", "open", "connect", "bind", "listen", "begin", "setup", "set_up", "init",
     "initialize", "launch", "__enter__", "__aenter__", "activate", "login", "mount", "install",
-    "register", "subscribe", "attach", "patch", "acquire",
+    "register", "subscribe", "attach", "patch", "acquire", "enter_context", "enter_async_context",
 })
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
 from fixlint.cst_util import has_exit, lift_blank_lines, names_bound, names_used, short_code, simple_assignment, walk
-from fixlint.fallible import is_fallible
+from fixlint.fallible import ends_with_outcome, is_fallible, is_skip_guard
 from fixlint.imports import ImportTable
 from fixlint.model import Fixture, Step, statement_path
 from fixlint.resources import acquiring_call, activates, releases, releases_on_failure, starts, stops_only
@@ -57,9 +57,7 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
                 starts(step.statement, name) for step in setup[position + 1 :]
             ):
                 continue  # ``httpd.shutdown()`` needs the later ``serve_forever()``: it cannot run early
-            following = list(setup[position + 1 :])
-            while following and activates(following[0].statement, name, call):
-                following.pop(0)
+            following = _after_activation(list(setup[position + 1 :]), name, call, imports)
             failing = None
             for step in following:
                 if _registers_release(step.statement, name, imports, defs):
@@ -73,15 +71,44 @@ def _check_fixture(fixture: Fixture, imports: ImportTable) -> Iterator[Finding]:
                     break
             if failing is None:
                 continue
-            release = releasing[0].statement
+            release = _releasing_call(releasing[0].statement, name, imports, call, local_names)
             where = "in the `finally`" if releasing[0].guards_from is not None else "after `yield`"
+            fix = _fix(path, acquisition, name, imports, call)
+            if fix is not None and any(ends_with_outcome(s.statement, imports) for s in setup[position + 1 :]):
+                # A skip between acquisition and yield is a run that passes today; with the
+                # fix, the teardown runs on that path too and may fail it.
+                fix = replace(fix, safety=FixSafety.UNSAFE, title=fix.title + " (also on a skip)")
             yield SETUP_FAILURE_LEAK.finding(
                 acquisition.statement,
                 f"`{name}` is acquired by `{short_code(call)}` before `{short_code(failing.statement)}`; "
                 f"if that raises, `{short_code(release)}` {where} never runs and `{name}` leaks",
-                _fix(path, acquisition, name, imports, call),
+                fix,
             )
             break  # one finding per acquisition statement
+
+
+def _after_activation(following: list[_Setup], name: str, call: cst.Call, imports: ImportTable) -> list[_Setup]:
+    """The setup steps after the acquisition really completes: activation calls right after the
+    binding (``srv.start()``) belong to it, also behind skip guards (``if ...: pytest.skip()``),
+    which leave nothing held when they skip before the activation."""
+    while True:
+        guards = 0
+        while guards < len(following) and is_skip_guard(following[guards].statement, imports):
+            guards += 1
+        if guards < len(following) and activates(following[guards].statement, name, call):
+            following = following[guards + 1 :]
+        else:
+            return following
+
+
+def _releasing_call(
+    statement: cst.BaseStatement, name: str, imports: ImportTable, call: cst.Call, local_names: set[str]
+) -> cst.CSTNode:
+    """The call in a teardown statement that releases ``name`` (the statement if none alone does)."""
+    for node in walk(statement):
+        if isinstance(node, cst.Call) and releases(node, name, imports, call, local_names):
+            return node
+    return statement
 
 
 def _registers_release(
@@ -252,7 +279,10 @@ registering the release with `request.addfinalizer(conn.close)` right after acqu
 The fix wraps everything from the statement after the acquisition through the teardown in
 `try`/`finally` (or, when the release is already in a `finally` that starts too late, moves
 the steps into that `try`). It is safe: on every run where setup succeeds the same statements
-run in the same order; only a setup failure now runs the release as well. Teardown statements
+run in the same order; only a setup failure now runs the release as well. When a pytest
+outcome (`pytest.skip`, `xfail`, `importorskip`, ...) can end the setup between acquisition and
+`yield`, the fix is unsafe instead: a skipped test is a run that passes today, and the
+teardown would now run on that path too. Teardown statements
 that use names bound after the acquisition stay in the `try` body, so the `finally` never
 meets an unbound name. No fix is offered when the yield or the release is not in the same
 block as the acquisition.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from fixlint.cst_util import assigned_names, has_exit, names_used, root_name, short_code, walk
-from fixlint.fallible import is_fallible
+from fixlint.fallible import ends_with_outcome, is_fallible
 from fixlint.imports import ImportTable
 from fixlint.model import Finalizer, Fixture, Step, statement_path
 from fixlint.resources import acquiring_call, activates, is_release_name, releases, releases_on_failure
@@ -203,9 +203,12 @@ def _fix(
         return None  # it would capture another object, or fail with NameError (FXL101)
     if move_changes_order(crossed, request_names(fixture)):
         return None
+    # A skip among the crossed steps is a run that passes today; the moved finalizer would now
+    # run on that path too and could fail it.
+    skips = any(ends_with_outcome(statement, imports) for statement in crossed)
     return Fix(
-        FixSafety.SAFE,
-        f"Register the finalizer right after `{name}` is acquired",
+        FixSafety.UNSAFE if skips else FixSafety.SAFE,
+        f"Register the finalizer right after `{name}` is acquired" + (" (also on a skip)" if skips else ""),
         step.block,
         move(step.block, step.index, acquisition.index),
     )

@@ -1,0 +1,14 @@
+import pytest
+
+from myapp.db import connect, seed
+
+
+@pytest.fixture
+def json_db(request):
+    # Moving the finalizer above the skip would run it on the skip path too: unsafe.
+    conn = connect()
+    if not conn.supports_json:
+        pytest.skip("needs json")
+    seed(conn)
+    request.addfinalizer(conn.close)  # expect: FXL102
+    return conn

@@ -147,7 +147,7 @@ def _yield_fix(context: FileContext, fixture: Fixture, returned: Located) -> Fix
         ),
     )
     assert isinstance(new_function, cst.FunctionDef)
-    if fixture.function.returns is not None:
+    if fixture.function.returns is not None and not _already_generator(fixture.function.returns):
         annotation = _iterator_annotation(context.module, fixture, fixture.function.returns)
         if annotation is None:
             return None  # no Iterator/Generator name is imported to write the new annotation with
@@ -218,6 +218,14 @@ def _ends_here(small: cst.BaseSmallStatement, imports: ImportTable) -> bool:
         and isinstance(small.value, cst.Call)
         and imports.qualified_name_of(small.value.func) in NO_RETURN_CALLS
     )
+
+
+def _already_generator(returns: cst.Annotation) -> bool:
+    """``-> Iterator[dict]`` already describes a generator: keep it as it is."""
+    annotation = returns.annotation
+    base = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+    written = (dotted_name(base) or "").rsplit(".", 1)[-1]
+    return written in SYNC_GENERIC or written in ASYNC_GENERIC or written in ("Iterable", "AsyncIterable")
 
 
 def _iterator_annotation(

@@ -228,13 +228,6 @@ def single_call(stmt: cst.BaseStatement) -> cst.Call | None:
     return None
 
 
-def body_statements(block: cst.BaseSuite) -> tuple[cst.BaseStatement, ...] | None:
-    """The statements of an indented block; None for a one-line suite (``if x: y``)."""
-    if isinstance(block, cst.IndentedBlock):
-        return tuple(block.body)
-    return None
-
-
 def split_leading_lines(statement: cst.BaseStatement) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
     """A statement's leading lines: the blank lines before its first comment, and the rest.
 

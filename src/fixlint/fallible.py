@@ -11,6 +11,7 @@ import libcst as cst
 
 from fixlint.cst_util import all_params, dotted_name, walk
 from fixlint.imports import ImportTable
+from fixlint.resources import builds_inert
 
 # Builtins that do not raise on ordinary arguments.
 HARMLESS_BUILTINS = frozenset(
@@ -39,19 +40,13 @@ def is_harmless_call(call: cst.Call) -> bool:
     if name in HARMLESS_BUILTINS:
         return True
     receiver, _, method = name.rpartition(".")
-    if method in MOCK_CLASSES or name in ("threading.Thread", "Thread") or _builds_patcher(name):
+    if method in MOCK_CLASSES or builds_inert(name):
         return True  # building a mock, a patcher or a thread does not fail; starting one can
     if method in ("addfinalizer", "partial"):
         return True  # registering a finalizer, or building a partial, does not fail (its arguments may)
     if method in COLLECTING_METHODS and receiver and "." not in receiver:
         return True
     return method in LOG_METHODS and receiver.rsplit(".", 1)[-1] in LOG_RECEIVERS
-
-
-def _builds_patcher(name: str) -> bool:
-    """``mock.patch(...)``, ``patch.object(...)``, ``mock.patch.dict(...)``: inert until started."""
-    parts = name.split(".")
-    return "patch" in parts and parts[-1] in ("patch", "object", "dict", "multiple")
 
 
 def is_fallible(node: cst.CSTNode) -> bool:
@@ -83,7 +78,7 @@ def is_fallible(node: cst.CSTNode) -> bool:
 # pytest outcomes a fixture may end its setup with: a skipped or xfailed test is a run that
 # passes today, so a fix that makes teardown run on that path is not safe.
 OUTCOME_CALLS = frozenset(
-    {"pytest.skip", "pytest.xfail", "pytest.fail", "pytest.exit", "pytest.importorskip"}
+    {name for name in NO_RETURN_CALLS if name.startswith("pytest.")} | {"pytest.importorskip"}
 )
 
 

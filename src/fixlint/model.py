@@ -18,8 +18,6 @@ from fixlint.imports import ImportTable
 # The decorators that make a function a fixture, by qualified name (through any import alias).
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture"})
 
-SCOPE_NAMES = ("function", "class", "module", "package", "session")
-
 
 @dataclass(frozen=True)
 class Located:

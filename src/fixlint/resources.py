@@ -24,6 +24,12 @@ INERT_CONSTRUCTORS = frozenset(
 )
 # Calls that return a module: ``pyplot = pytest.importorskip("matplotlib.pyplot")``.
 MODULE_RETURNING = frozenset({"pytest.importorskip", "importlib.import_module", "__import__"})
+def builds_inert(written: str) -> bool:
+    """Is ``written`` (a call's dotted name as written, import aliases unknown) one of the
+    inert constructors: ``patch``, ``mock.patch.dict``, ``patch.object``, ``Thread``?"""
+    return any(name == written or name.endswith("." + written) for name in INERT_CONSTRUCTORS)
+
+
 # Builtins that compute a value and hold nothing: ``entry = str(tmp_path)`` acquires nothing.
 VALUE_BUILTINS = frozenset(
     {"str", "int", "float", "bytes", "bool", "list", "dict", "set", "tuple", "frozenset", "sorted",
@@ -160,10 +166,10 @@ def releases_on_failure(statement: cst.CSTNode, name: str, imports: ImportTable)
     return False
 
 
-# Releases that stop something running (``srv.shutdown()``, ``worker.join()``). Unlike
+# Releases that stop something running (``srv.shutdown()``, ``proc.terminate()``). Unlike
 # ``close``, they may need the start to have happened: socketserver's ``shutdown()`` blocks
 # forever unless ``serve_forever()`` is running.
-STOP_WORDS = frozenset({"stop", "shutdown", "terminate", "kill", "cancel", "join", "quit"})
+STOP_WORDS = frozenset({"stop", "shutdown", "terminate", "kill", "cancel", "quit"})
 # Methods that set something running.
 RUNNING_WORDS = frozenset({"start", "run", "serve", "forever", "loop", "launch"})
 

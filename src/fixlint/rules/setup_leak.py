@@ -232,7 +232,7 @@ A release is a call whose name says so (`close`, `stop`, `shutdown`, `dispose`, 
 `remove`, `rmtree`, `terminate`, ...) made on the resource (`conn.close()`) or given it
 (`shutil.rmtree(path)`). Teardown that only checks or restores something (`assert
 path.exists()`, `os.chdir(old)`) is not a release, so saved state is not called a leak.
-A release that stops something running (`stop`, `shutdown`, `join`, ...) is not expected
+A release that stops something running (`stop`, `shutdown`, `terminate`, ...) is not expected
 to run early when a later setup step is what starts it (`threading.Thread(target=
 server.serve_forever).start()`): socketserver's `shutdown()`, for one, would block forever.
 A module returned by `pytest.importorskip(...)` is not a resource either.

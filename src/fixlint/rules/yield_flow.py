@@ -23,13 +23,12 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 
 from fixlint.cst_util import assigned_names, dotted_name, names_used, short_code, strip_await, walk
-from fixlint.fallible import HARMLESS_BUILTINS, NO_RETURN_CALLS, may_raise
+from fixlint.fallible import HARMLESS_BUILTINS, NO_RETURN_CALLS, OUTCOME_CALLS, may_raise
 from fixlint.imports import ImportTable
 from fixlint.model import Fixture
 
 # pytest's outcome functions: each has an ``.Exception`` attribute (``pytest.skip.Exception``),
 # a BaseException subclass that ``except Exception`` does not catch.
-OUTCOME_FUNCTIONS = frozenset(name for name in NO_RETURN_CALLS if name.startswith("pytest."))
 # Methods that never return when called on ``self`` in unittest-style classes (``self.skipTest()``).
 NO_RETURN_SELF_METHODS = frozenset({"skipTest", "fail"})
 # Exception types that are not ``Exception`` subclasses: pytest's outcomes, cancellation, exit.
@@ -61,7 +60,7 @@ def catches_ordinary_exceptions(handler: cst.ExceptHandler, imports: ImportTable
             return False
         qualified = imports.qualify(written)
         owner, _, last = qualified.rpartition(".")
-        if last in BASE_ONLY_EXCEPTIONS or (last == "Exception" and owner in OUTCOME_FUNCTIONS):
+        if last in BASE_ONLY_EXCEPTIONS or (last == "Exception" and owner in OUTCOME_CALLS):
             return False
     return True
 

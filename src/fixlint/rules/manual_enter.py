@@ -10,24 +10,11 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from fixlint.cst_util import (
-    names_bound,
-    names_used,
-    root_name,
-    short_code,
-    simple_assignment,
-    strip_await,
-    walk,
-)
+from fixlint.cst_util import names_bound, root_name, short_code, simple_assignment, strip_await
 from fixlint.model import Fixture, Located, statement_path
-from fixlint.resources import is_release_name
+from fixlint.ownership import EXIT_METHODS, aliases, handed_elsewhere
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 
-EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
-# Calls that store an object where code outside the fixture may find and exit it.
-STORE_METHODS = frozenset({"append", "add", "extend", "insert", "push", "callback", "enter_context",
-                           "register", "setdefault", "update", "put", "enter_async_context",
-                           "push_async_exit", "push_async_callback"})
 
 
 def check(context: FileContext) -> Iterator[Finding]:
@@ -41,8 +28,8 @@ def check(context: FileContext) -> Iterator[Finding]:
             receiver = call.func.value
             if not _fresh_receiver(receiver, fixture):
                 continue
-            names = _aliases(fixture, _names_for(receiver, located))
-            if _exited_elsewhere(fixture, names) or _exited_by_requester(context, fixture):
+            names = aliases(fixture, _names_for(receiver, located))
+            if handed_elsewhere(fixture, names) or _exited_by_requester(context, fixture):
                 continue
             exit_method = "__aexit__" if method == "__aenter__" else "__exit__"
             never = f"its `{exit_method}()`"
@@ -92,48 +79,6 @@ def _statement_of(located: Located) -> cst.SimpleStatementLine | None:
     return None
 
 
-def _aliases(fixture: Fixture, names: set[str]) -> set[str]:
-    """``other = cm`` makes ``other`` another name for it."""
-    found = set(names)
-    assignments = [
-        pair
-        for node in walk(fixture.function.body)
-        if isinstance(node, cst.SimpleStatementLine) and (pair := simple_assignment(node)) is not None
-    ]
-    changed = True
-    while changed:
-        changed = False
-        for targets, value in assignments:
-            if isinstance(value, cst.Name) and value.value in found and not set(targets) <= found:
-                found.update(targets)
-                changed = True
-    return found
-
-
-def _exited_elsewhere(fixture: Fixture, names: set[str]) -> bool:
-    """Could the fixture, or anything it hands the object to, exit or release it?
-
-    Any mention of ``cm.__exit__`` (also in a nested finalizer function), a finalizer that
-    uses it, a release call on it, or storing it where other code can reach it counts."""
-    if not names:
-        return False
-    for finalizer in fixture.finalizers:
-        if finalizer.argument is not None and names_used(finalizer.argument) & names:
-            return True
-    for node in walk(fixture.function.body, enter_scopes=True):
-        if isinstance(node, cst.Attribute) and node.attr.value in EXIT_METHODS:
-            if root_name(node.value) in names:
-                return True
-        elif isinstance(node, cst.Call) and (_handed_to_release(node, names) or _stores(node, names)):
-            return True
-        elif isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)) and _stored_in_object(node, names):
-            return True
-        elif isinstance(node, (cst.Global, cst.Nonlocal)):
-            if {item.name.value for item in node.names} & names:
-                return True
-    return False
-
-
 def _exited_by_requester(context: FileContext, fixture: Fixture) -> bool:
     """Another fixture in this file requests this one and exits the value it gets
     (``def stopper(server): yield; server.__exit__(None, None, None)``)."""
@@ -145,33 +90,6 @@ def _exited_by_requester(context: FileContext, fixture: Fixture) -> bool:
             if func.attr.value in EXIT_METHODS and root_name(func.value) == fixture.name:
                 return True
     return False
-
-
-def _handed_to_release(call: cst.Call, names: set[str]) -> bool:
-    """``p.stop()`` / ``client.close()`` / ``shutil.rmtree(path)`` / ``pool.release(cm)`` on one of
-    the names: released some other way, so not left open, whatever its ``__exit__`` would have
-    added. Wider than ``resources.releases`` on purpose (any release-named call given it counts):
-    here a possible release means there is nothing to report."""
-    if not is_release_name(call.func):
-        return False
-    if isinstance(call.func, cst.Attribute) and root_name(call.func.value) in names:
-        return True
-    return any(names_used(arg.value) & names for arg in call.args)
-
-
-def _stores(call: cst.Call, names: set[str]) -> bool:
-    """``stack.push(cm)``, ``registry.append(cm)``, ``atexit.register(cm.__exit__)``."""
-    if not isinstance(call.func, cst.Attribute) or call.func.attr.value not in STORE_METHODS:
-        return False
-    return any(names_used(arg.value) & names for arg in call.args)
-
-
-def _stored_in_object(node: cst.Assign | cst.AnnAssign | cst.AugAssign, names: set[str]) -> bool:
-    """``self.cm = cm`` / ``request.node.cm = cm`` / ``CMS[key] = cm``: someone else may exit it."""
-    if node.value is None or not names_used(node.value) & names:
-        return False
-    targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
-    return any(not isinstance(target, (cst.Name, cst.Tuple, cst.List)) for target in targets)
 
 
 def _with_fix(fixture: Fixture, located: Located, method: str) -> Fix | None:

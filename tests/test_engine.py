@@ -30,6 +30,33 @@ def test_fixtures_are_recognised_through_aliases(imports: str, decorator: str) -
     assert _codes(source) == [(6, "FXL201")]
 
 
+@pytest.mark.parametrize(
+    ("module_lines", "decorator", "scope", "autouse"),
+    [
+        ('SCOPE = "session"', "@pytest.fixture(scope=SCOPE)", "session", False),
+        ('session_fixture = pytest.fixture(scope="session")', "@session_fixture", "session", False),
+        ('module_fixture = pytest.fixture(scope="module")', "@module_fixture(autouse=True)", "module", True),
+        ('setup = functools.partial(pytest.fixture, scope="class", autouse=True)', "@setup", "class", True),
+        ("plain = pytest.fixture", "@plain", "function", False),
+        ('SCOPE = "session"\nSCOPE = "module"', "@pytest.fixture(scope=SCOPE)", None, False),
+        ("", "@pytest.fixture(scope=choose_scope)", None, False),
+    ],
+)
+def test_scope_and_autouse_are_read_through_constants_and_decorator_aliases(
+    module_lines: str, decorator: str, scope: str | None, autouse: bool
+) -> None:
+    """A constant bound twice, or a callable scope, is not a literal: the scope is unknown."""
+    import libcst as cst
+
+    from fixlint.imports import build_import_table
+    from fixlint.model import build_fixtures
+
+    source = f"import functools\nimport pytest\n{module_lines}\n\n{decorator}\ndef db():\n    return 1\n"
+    module = cst.parse_module(source)
+    [fixture] = build_fixtures(module, build_import_table(module))
+    assert (fixture.name, fixture.scope, fixture.autouse) == ("db", scope, autouse)
+
+
 def test_a_decorator_that_is_not_pytests_is_not_a_fixture() -> None:
     source = LEAKY.replace("import pytest", "from mylib import fixture").replace("@pytest.fixture", "@fixture")
     assert _codes(source) == []

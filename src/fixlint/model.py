@@ -101,17 +101,28 @@ class Fixture:
         return block.body if isinstance(block, cst.IndentedBlock) else None
 
 
+@dataclass(frozen=True)
+class _ModuleNames:
+    """What module-level assignments say about fixtures: ``SCOPE = "session"`` (a constant a
+    decorator may use) and ``session_fixture = pytest.fixture(scope="session")`` (an alias that
+    is a fixture decorator with preset keywords; ``functools.partial(pytest.fixture, ...)`` too)."""
+
+    constants: dict[str, str]
+    aliases: dict[str, tuple[str, dict[str, cst.BaseExpression]]]  # local name -> (decorator, keywords)
+
+
 def build_fixtures(
     module: cst.Module, imports: ImportTable, extra_decorators: Iterable[str] = ()
 ) -> list[Fixture]:
     """Find every fixture at module level or in (nested) classes, and describe each."""
     decorators = FIXTURE_DECORATORS | frozenset(extra_decorators)
+    names = _module_names(module, imports, decorators)
     fixtures: list[Fixture] = []
     pending: list[tuple[cst.CSTNode, str | None]] = [(stmt, None) for stmt in module.body]
     while pending:
         stmt, class_name = pending.pop(0)
         if isinstance(stmt, cst.FunctionDef):
-            fixture = _describe(stmt, class_name, imports, decorators)
+            fixture = _describe(stmt, class_name, imports, decorators, names)
             if fixture is not None:
                 fixtures.append(fixture)
         elif isinstance(stmt, cst.ClassDef):
@@ -123,18 +134,68 @@ def build_fixtures(
     return fixtures
 
 
+def _module_names(module: cst.Module, imports: ImportTable, decorators: frozenset[str]) -> _ModuleNames:
+    """Module-level string constants and fixture-decorator aliases; a name bound twice is neither."""
+    values: dict[str, list[cst.BaseExpression]] = {}
+    for stmt in module.body:
+        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+            continue
+        small = stmt.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+            values.setdefault(small.targets[0].target.value, []).append(small.value)
+    constants: dict[str, str] = {}
+    aliases: dict[str, tuple[str, dict[str, cst.BaseExpression]]] = {}
+    for name, bound in values.items():
+        if len(bound) != 1:
+            continue
+        literal = _literal_string(bound[0])
+        if literal is not None:
+            constants[name] = literal
+        elif (decorator := _decorator_of(bound[0], imports, decorators)) is not None:
+            aliases[name] = decorator
+    return _ModuleNames(constants, aliases)
+
+
+def _decorator_of(
+    value: cst.BaseExpression, imports: ImportTable, decorators: frozenset[str]
+) -> tuple[str, dict[str, cst.BaseExpression]] | None:
+    """``pytest.fixture`` / ``pytest.fixture(scope="session")`` / ``functools.partial(pytest.fixture,
+    scope="session")`` -> ("pytest.fixture", its keywords)."""
+    args: list[cst.Arg] = []
+    target: cst.BaseExpression = value
+    if isinstance(value, cst.Call):
+        if imports.qualified_name_of(value.func) == "functools.partial" and value.args:
+            target, args = value.args[0].value, list(value.args[1:])
+        else:
+            target, args = value.func, list(value.args)
+    written = dotted_name(target)
+    if written is None:
+        return None
+    if imports.qualify(written) not in decorators and written not in decorators:
+        return None
+    return imports.qualify(written), {arg.keyword.value: arg.value for arg in args if arg.keyword is not None}
+
+
 def fixture_decorator(
-    function: cst.FunctionDef, imports: ImportTable, decorators: frozenset[str]
-) -> tuple[cst.Decorator, str] | None:
+    function: cst.FunctionDef,
+    imports: ImportTable,
+    decorators: frozenset[str],
+    aliases: dict[str, tuple[str, dict[str, cst.BaseExpression]]] | None = None,
+) -> tuple[cst.Decorator, str, dict[str, cst.BaseExpression]] | None:
+    """The decorator making ``function`` a fixture, its qualified name, and the keywords an
+    alias presets (``session_fixture = pytest.fixture(scope="session")``)."""
     for decorator in function.decorators:
         expression = decorator.decorator
         target = expression.func if isinstance(expression, cst.Call) else expression
         written = dotted_name(target)
         if written is None:
             continue
+        if aliases and written in aliases:
+            qualified, preset = aliases[written]
+            return decorator, qualified, preset
         qualified = imports.qualify(written)
         if qualified in decorators or written in decorators:
-            return decorator, qualified
+            return decorator, qualified, {}
     return None
 
 
@@ -143,12 +204,13 @@ def _describe(
     class_name: str | None,
     imports: ImportTable,
     decorators: frozenset[str],
+    names: _ModuleNames,
 ) -> Fixture | None:
-    found = fixture_decorator(function, imports, decorators)
+    found = fixture_decorator(function, imports, decorators, names.aliases)
     if found is None:
         return None
-    decorator, qualified = found
-    keywords: dict[str, cst.BaseExpression] = {}
+    decorator, qualified, preset = found
+    keywords: dict[str, cst.BaseExpression] = dict(preset)
     positional: list[cst.BaseExpression] = []
     if isinstance(decorator.decorator, cst.Call):
         for arg in decorator.decorator.args:
@@ -171,7 +233,7 @@ def _describe(
         name=_literal_string(name_node) or function.name.value,
         decorator=decorator,
         decorator_name=qualified,
-        scope="function" if scope_node is None else _literal_string(scope_node),
+        scope="function" if scope_node is None else _scope_value(scope_node, names.constants),
         autouse=isinstance(keywords.get("autouse"), cst.Name)
         and keywords["autouse"].value == "True",  # type: ignore[union-attr]
         has_params="params" in keywords or len(positional) > 1,
@@ -181,6 +243,13 @@ def _describe(
     )
     _scan_body(fixture)
     return fixture
+
+
+def _scope_value(node: cst.BaseExpression, constants: dict[str, str]) -> str | None:
+    """A literal scope, or a module constant holding one; None for anything dynamic."""
+    if isinstance(node, cst.Name) and node.value in constants:
+        return constants[node.value]
+    return _literal_string(node)
 
 
 def _literal_string(node: cst.BaseExpression | None) -> str | None:

@@ -61,6 +61,9 @@ def test_config_is_found_from_a_subdirectory(in_tmp: Path, monkeypatch) -> None:
         ('ignore = ["FXL999"]', "key 'ignore': 'FXL999' matches no fixlint rule"),
         ('[tool.fixlint.per-file-ignores]\n"a.py" = ["XYZ1"]', "entry 'a.py': 'XYZ1' matches no fixlint rule"),
         ("select = [", "not valid TOML"),
+        ('resources = ["myapp.connect"]', "key 'resources' must be a table"),
+        ('[tool.fixlint.resources]\n"myapp.connect" = 3', "entry 'myapp.connect' must be a list of strings"),
+        ('[tool.fixlint.resources]\n"myapp.connect" = "close()"', "entry 'myapp.connect' must name a release"),
     ],
 )
 def test_bad_config_names_the_key_and_the_file(in_tmp: Path, config: str, message: str, capsys) -> None:
@@ -86,6 +89,21 @@ def test_extra_fixture_decorators(in_tmp: Path) -> None:
     assert main(["check"]) == 1
     (in_tmp / "pyproject.toml").write_text("[tool.fixlint]\n")
     assert main(["check"]) == 0
+
+
+def test_own_resources_extend_fxl301s_table(in_tmp: Path, capsys) -> None:
+    _project(in_tmp, '[tool.fixlint.resources]\n"myapp.db.connect" = "close"\n"myapp.grid.start" = ["stop"]')
+    (in_tmp / "tests" / "conftest.py").write_text(
+        "import pytest\nfrom myapp import db\nfrom myapp.grid import start as start_grid\n\n\n"
+        "@pytest.fixture\ndef conn():\n    handle = db.connect('test')\n    return handle\n\n\n"
+        "@pytest.fixture\ndef grid():\n    node = start_grid(3)\n    yield node\n    node.stop()\n"
+    )
+    assert main(["check", "--select", "FXL301"]) == 1
+    out = capsys.readouterr().out
+    assert "conftest.py:8:14: FXL301 `conn` creates `handle` with `db.connect('test')`" in out
+    assert "grid" not in out  # released by the method the config names
+    (in_tmp / "pyproject.toml").write_text("[tool.fixlint]\n")
+    assert main(["check", "--select", "FXL301"]) == 0
 
 
 def test_gitignored_and_default_excluded_paths_are_skipped(in_tmp: Path) -> None:

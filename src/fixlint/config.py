@@ -32,7 +32,7 @@ DEFAULT_EXCLUDE = (
 
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "fixture-decorators")
 CODE_KEYS = ("select", "ignore", "extend-select")
-KNOWN_KEYS = (*LIST_KEYS, "per-file-ignores")
+KNOWN_KEYS = (*LIST_KEYS, "per-file-ignores", "resources")
 
 
 class ConfigError(Exception):
@@ -50,6 +50,8 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
     fixture_decorators: tuple[str, ...] = ()
+    # FXL301's own resources: ``"myapp.db.connect" = "close"`` (a method, or a function given it)
+    resources: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @cached_property
     def rules(self) -> tuple[Rule, ...]:
@@ -143,6 +145,16 @@ def load_settings(config_path: Path | None, *, cwd: Path | None = None) -> Setti
         codes = _string_list(codes, f"{where} key 'per-file-ignores' entry '{pattern}'")
         _check_codes(codes, f"{where} key 'per-file-ignores' entry '{pattern}'")
         per_file.append((pattern, _normal_codes(codes)))
+    resources: list[tuple[str, tuple[str, ...]]] = []
+    raw = table.get("resources", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} key 'resources' must be a table of \"module.acquire\" = \"release\"")
+    for acquire, release in raw.items():
+        entry = f"{where} key 'resources' entry '{acquire}'"
+        releases = [release] if isinstance(release, str) else _string_list(release, entry)
+        if not releases or not all(name.replace(".", "").replace("_", "").isalnum() for name in releases):
+            raise ConfigError(f"{entry} must name a release method (\"close\") or function (\"shutil.rmtree\")")
+        resources.append((acquire, tuple(releases)))
     return Settings(
         root=config_path.parent,
         config_path=config_path,
@@ -153,6 +165,7 @@ def load_settings(config_path: Path | None, *, cwd: Path | None = None) -> Setti
         exclude=tuple(values["exclude"]) if "exclude" in values else DEFAULT_EXCLUDE,
         extend_exclude=tuple(values.get("extend-exclude", ())),
         fixture_decorators=tuple(values.get("fixture-decorators", ())),
+        resources=tuple(resources),
     )
 
 

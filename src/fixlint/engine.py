@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -21,6 +21,7 @@ from fixlint.imports import build_import_table
 from fixlint.model import build_fixtures
 from fixlint.noqa import file_noqa, is_suppressed, line_noqa
 from fixlint.parser import parse_module
+from fixlint.resources import RESOURCES, ResourceKind, user_resource
 from fixlint.rules.base import FileContext, Finding, FixSafety, Rule
 from fixlint.rules.syntax_error import SYNTAX_ERROR
 
@@ -65,10 +66,13 @@ def check_source(
     rules: Sequence[Rule],
     *,
     extra_decorators: Sequence[str] = (),
+    resources: Sequence[tuple[str, tuple[str, ...]]] = (),
     fix: bool = False,
     unsafe_fixes: bool = False,
 ) -> FileReport:
-    """Check one file's bytes; with ``fix``, also apply fixes to a fixed point."""
+    """Check one file's bytes; with ``fix``, also apply fixes to a fixed point.
+
+    ``resources`` adds the user's own acquire -> release pairs to FXL301's table."""
     report = FileReport(path)
     if not any(term in source for term in prefilter_terms(extra_decorators)):
         return report
@@ -77,10 +81,11 @@ def check_source(
         return report  # ``# fixlint: noqa`` on its own: the whole file is skipped
     rules = [rule for rule in rules if not (file_codes and rule.code.startswith(tuple(file_codes)))]
     allowed = {FixSafety.SAFE, FixSafety.UNSAFE} if unsafe_fixes else {FixSafety.SAFE}
+    known = {**RESOURCES, **{acquire: user_resource(releases) for acquire, releases in resources}}
 
     current = source
     for _ in range(MAX_FIX_PASSES):
-        analysis = _analyse(current, path, rules, extra_decorators)
+        analysis = _analyse(current, path, rules, extra_decorators, known)
         if isinstance(analysis, Diagnostic):
             if SYNTAX_ERROR in rules:
                 report.diagnostics = [analysis]
@@ -127,7 +132,11 @@ def _choose(candidates: Iterable[tuple[Edit | None, Finding]]) -> list[Edit]:
 
 
 def _analyse(
-    source: bytes, path: str, rules: Sequence[Rule], extra_decorators: Sequence[str]
+    source: bytes,
+    path: str,
+    rules: Sequence[Rule],
+    extra_decorators: Sequence[str],
+    resources: Mapping[str, ResourceKind],
 ) -> tuple[cst.Module, list[Finding], list[Diagnostic]] | Diagnostic:
     try:
         module = parse_module(source)
@@ -138,6 +147,7 @@ def _analyse(
         module=module,
         imports=(imports := build_import_table(module)),
         fixtures=build_fixtures(module, imports, extra_decorators),
+        resources=resources,
     )
     findings = [
         finding

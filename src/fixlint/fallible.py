@@ -17,6 +17,9 @@ from fixlint.resources import builds_inert
 HARMLESS_BUILTINS = frozenset(
     {"print", "len", "isinstance", "issubclass", "id", "callable", "hasattr", "repr", "type", "bool"}
 )
+# Other calls that do not fail where fixtures make them: closing a descriptor just made by
+# ``fd, path = tempfile.mkstemp()``.
+HARMLESS_CALLS = frozenset({"os.close"})
 # Building a mock does not fail (``proto = mock.Mock()``), whatever module it comes from.
 MOCK_CLASSES = frozenset({"Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock",
                           "PropertyMock"})
@@ -37,7 +40,7 @@ def is_harmless_call(call: cst.Call) -> bool:
     name = dotted_name(call.func)
     if name is None:
         return False
-    if name in HARMLESS_BUILTINS:
+    if name in HARMLESS_BUILTINS or name in HARMLESS_CALLS:
         return True
     receiver, _, method = name.rpartition(".")
     if method in MOCK_CLASSES or builds_inert(name):

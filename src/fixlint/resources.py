@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -216,3 +217,97 @@ def activates(statement: cst.BaseStatement, name: str, acquired_by: cst.Call) ->
         return True
     built = (dotted_name(acquired_by.func) or "").rsplit(".", 1)[-1]
     return method in ENGAGING_METHODS and built[:1].isupper()
+
+
+# The resources FXL301 knows by name: what creates one, what releases it, and what happens
+# when nothing does. Users add their own in ``[tool.fixlint] resources`` (see config.py).
+@dataclass(frozen=True)
+class ResourceKind:
+    noun: str  # "file", "process": how a message names it
+    verb: str  # what releasing it does, as in "nothing ever closes it": "closes", "stops"
+    release: tuple[str, ...]  # methods (``close``) or dotted functions given it (``shutil.rmtree``)
+    effect: str  # what happens when nothing releases it; ``{when}`` says when the GC steps in
+    fix: tuple[str, ...] = ()  # statements the fix adds, ``{name}`` for the resource; () = no fix
+    outlives: bool = False  # keeps running / stays on disk: the garbage collector does not end it
+    temporary: bool = False  # a temporary file or directory: tmp_path does this job
+    needs_start: bool = False  # leaks only once started (``t.start()``)
+    only_with: tuple[str, str] | None = None  # (keyword, literal): ``delete=False``
+
+
+_COLLECTED = "it stays open until the garbage collector reclaims it{when}, with a `ResourceWarning`"
+_ON_DISK = ("it stays on disk after the session, one more for every run; `tmp_path` / "
+            "`tmp_path_factory.mktemp()` give a directory that pytest cleans up")
+FILE = ResourceKind("file", "closes", ("close",), _COLLECTED, ("{name}.close()",))
+ARCHIVE = ResourceKind("archive", "closes", ("close",), _COLLECTED, ("{name}.close()",))
+SOCKET = ResourceKind("socket", "closes", ("close",), _COLLECTED, ("{name}.close()",))
+CONNECTION = ResourceKind("connection", "closes", ("close",), _COLLECTED, ("{name}.close()",))
+ENGINE = ResourceKind("engine", "disposes of", ("dispose",),
+                      "its pooled connections stay open until the garbage collector reclaims it{when}",
+                      ("{name}.dispose()",))
+EVENT_LOOP = ResourceKind("event loop", "closes", ("close",), _COLLECTED, ("{name}.close()",))
+PROCESS = ResourceKind("process", "stops", ("terminate", "kill", "wait", "communicate"),
+                       "it keeps running through every later test and after the session",
+                       ("{name}.terminate()", "{name}.wait()"), outlives=True)
+ASYNC_PROCESS = ResourceKind("process", "stops", ("terminate", "kill", "wait", "communicate"), PROCESS.effect,
+                             ("{name}.terminate()", "await {name}.wait()"), outlives=True)
+EXECUTOR = ResourceKind("executor", "shuts down", ("shutdown",),
+                        "its worker threads or processes stay alive until the garbage collector "
+                        "reclaims it{when}", ("{name}.shutdown()",))
+POOL = ResourceKind("pool", "stops", ("close", "terminate", "join"),
+                    "its worker processes stay alive until the garbage collector reclaims it{when}, "
+                    "with a `ResourceWarning`", ("{name}.terminate()",))
+# A server's socket is closed by the garbage collector; a serving thread keeps it alive,
+# and that thread is what gets reported then.
+SERVER = ResourceKind("server", "closes", ("server_close", "shutdown"),
+                      "its socket stays bound until the garbage collector reclaims it{when}, "
+                      "with a `ResourceWarning`", ("{name}.server_close()",))
+# No fix: ``join()`` on a thread that serves forever would hang the suite.
+THREAD = ResourceKind("thread", "stops", ("join",),
+                      "it keeps running alongside every later test", outlives=True, needs_start=True)
+TEMP_DIR = ResourceKind("temporary directory", "removes", ("shutil.rmtree",), _ON_DISK,
+                        ("shutil.rmtree({name})",), outlives=True, temporary=True)
+TEMP_DIRECTORY_OBJECT = ResourceKind(
+    "temporary directory", "cleans up", ("cleanup",),
+    "it is removed only when the garbage collector reclaims it{when}, with a `ResourceWarning`; `tmp_path` / "
+    "`tmp_path_factory.mktemp()` give a directory that pytest cleans up",
+    ("{name}.cleanup()",), temporary=True)
+TEMP_FILE = ResourceKind("temporary file", "removes", ("os.remove", "os.unlink"), _ON_DISK,
+                         outlives=True, temporary=True)
+NAMED_TEMP_FILE = ResourceKind("temporary file", "removes", ("os.remove", "os.unlink"), _ON_DISK,
+                               outlives=True, temporary=True, only_with=("delete", "False"))
+
+RESOURCES: dict[str, ResourceKind] = {
+    **dict.fromkeys(("open", "io.open", "builtins.open", "codecs.open", "gzip.open", "bz2.open",
+                     "lzma.open"), FILE),
+    **dict.fromkeys(("tarfile.open", "zipfile.ZipFile"), ARCHIVE),
+    **dict.fromkeys(("socket.socket", "socket.create_connection", "socket.create_server"), SOCKET),
+    **dict.fromkeys(("sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect",
+                     "MySQLdb.connect", "pyodbc.connect", "cx_Oracle.connect", "oracledb.connect",
+                     "duckdb.connect"), CONNECTION),
+    "sqlalchemy.create_engine": ENGINE,
+    "asyncio.new_event_loop": EVENT_LOOP,
+    "subprocess.Popen": PROCESS,
+    **dict.fromkeys(("asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"), ASYNC_PROCESS),
+    **dict.fromkeys(("concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor"),
+                    EXECUTOR),
+    **dict.fromkeys(("multiprocessing.Pool", "multiprocessing.pool.Pool", "multiprocessing.pool.ThreadPool"),
+                    POOL),
+    **dict.fromkeys(("http.server.HTTPServer", "http.server.ThreadingHTTPServer", "socketserver.TCPServer",
+                     "socketserver.ThreadingTCPServer", "socketserver.UDPServer",
+                     "socketserver.ThreadingUDPServer", "socketserver.UnixStreamServer",
+                     "wsgiref.simple_server.make_server", "xmlrpc.server.SimpleXMLRPCServer"), SERVER),
+    **dict.fromkeys(("threading.Thread", "threading.Timer", "multiprocessing.Process"), THREAD),
+    "tempfile.mkdtemp": TEMP_DIR,
+    "tempfile.TemporaryDirectory": TEMP_DIRECTORY_OBJECT,
+    "tempfile.mkstemp": TEMP_FILE,
+    "tempfile.NamedTemporaryFile": NAMED_TEMP_FILE,
+}
+
+
+def user_resource(releases: tuple[str, ...]) -> ResourceKind:
+    """A resource the user declared (``"myapp.db.connect" = "close"``): released by those
+    methods or functions; the fix calls the first when it is a method."""
+    first = releases[0] if releases else ""
+    fix = (f"{{name}}.{first}()",) if first and "." not in first else ()
+    return ResourceKind("resource", "releases", releases,
+                        "it stays open until the garbage collector reclaims it{when}", fix)

@@ -26,6 +26,7 @@ class Job:
     path: str
     codes: tuple[str, ...]
     extra_decorators: tuple[str, ...]
+    resources: tuple[tuple[str, tuple[str, ...]], ...]
     fix: bool
     unsafe_fixes: bool
 
@@ -43,7 +44,7 @@ def check_bytes(source: bytes, job: Job) -> FileReport:
     try:
         return check_source(
             source, job.path, rules,
-            extra_decorators=job.extra_decorators, fix=job.fix, unsafe_fixes=job.unsafe_fixes,
+            extra_decorators=job.extra_decorators, resources=job.resources, fix=job.fix, unsafe_fixes=job.unsafe_fixes,
         )
     except RecursionError:
         return FileReport(job.path, error="internal error: the file is nested too deeply to analyse")
@@ -56,6 +57,7 @@ def make_job(path: Path | str, settings: Settings, *, fix: bool, unsafe_fixes: b
         path=str(path),
         codes=tuple(rule.code for rule in settings.rules_for(Path(path))),
         extra_decorators=settings.fixture_decorators,
+        resources=settings.resources,
         fix=fix,
         unsafe_fixes=unsafe_fixes,
     )

@@ -14,6 +14,7 @@ from fixlint.rules.finalizer_registered_late import FINALIZER_REGISTERED_LATE
 from fixlint.rules.manual_enter import MANUAL_ENTER
 from fixlint.rules.multiple_yields import MULTIPLE_YIELDS
 from fixlint.rules.no_yield_path import NO_YIELD_PATH
+from fixlint.rules.resource_not_released import RESOURCE_NOT_RELEASED
 from fixlint.rules.return_inside_with import RETURN_INSIDE_WITH
 from fixlint.rules.setup_leak import SETUP_FAILURE_LEAK
 from fixlint.rules.syntax_error import SYNTAX_ERROR
@@ -33,6 +34,7 @@ ALL_RULES: tuple[Rule, ...] = (
     RETURN_INSIDE_WITH,
     MANUAL_ENTER,
     DEPRECATED_YIELD_FIXTURE,
+    RESOURCE_NOT_RELEASED,
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}

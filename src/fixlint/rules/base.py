@@ -7,7 +7,7 @@ value; ``fixlint rule``, the docs pages and the flake8 messages are all made fro
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
@@ -16,6 +16,7 @@ import libcst as cst
 if TYPE_CHECKING:
     from fixlint.imports import ImportTable
     from fixlint.model import Fixture
+    from fixlint.resources import ResourceKind
 
 
 class FixSafety(str, enum.Enum):
@@ -54,6 +55,7 @@ class FileContext:
     module: cst.Module
     imports: "ImportTable"
     fixtures: "list[Fixture]"
+    resources: "Mapping[str, ResourceKind]"  # FXL301's table, the user's entries included
 
 
 @dataclass(frozen=True)

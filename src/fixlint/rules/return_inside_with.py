@@ -147,11 +147,10 @@ def _yield_fix(context: FileContext, fixture: Fixture, returned: Located) -> Fix
         ),
     )
     assert isinstance(new_function, cst.FunctionDef)
-    if fixture.function.returns is not None and not _already_generator(fixture.function.returns):
-        annotation = _iterator_annotation(context.module, fixture, fixture.function.returns)
-        if annotation is None:
-            return None  # no Iterator/Generator name is imported to write the new annotation with
-        new_function = new_function.with_changes(returns=annotation)
+    annotation = annotation_for_yield(context.module, fixture)
+    if annotation is False:
+        return None  # no Iterator/Generator name is imported to write the new annotation with
+    new_function = new_function.with_changes(returns=annotation)
     return Fix(
         FixSafety.UNSAFE,
         f"Yield `{short_code(ret.value)}` instead of returning it, so the `with` block stays open "
@@ -218,6 +217,16 @@ def _ends_here(small: cst.BaseSmallStatement, imports: ImportTable) -> bool:
         and isinstance(small.value, cst.Call)
         and imports.qualified_name_of(small.value.func) in NO_RETURN_CALLS
     )
+
+
+def annotation_for_yield(module: cst.Module, fixture: Fixture) -> cst.Annotation | None | bool:
+    """The return annotation ``fixture`` needs once a ``return`` becomes ``yield``: None when it
+    has none, the same one when it already names a generator, ``-> T`` as ``-> Iterator[T]``
+    otherwise; False when no Iterator/Generator name is imported to write that with."""
+    returns = fixture.function.returns
+    if returns is None or _already_generator(returns):
+        return returns
+    return _iterator_annotation(module, fixture, returns) or False
 
 
 def _already_generator(returns: cst.Annotation) -> bool:

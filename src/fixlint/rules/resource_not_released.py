@@ -1,0 +1,463 @@
+"""FXL301 resource-not-released: a fixture creates a known resource and nothing ever releases it.
+
+The resources are those of ``resources.RESOURCES`` plus the user's ``[tool.fixlint] resources``.
+Anything that might release the object (a release call anywhere in the fixture, a ``with``,
+a finalizer, handing it to other code, any use in the teardown) means there is nothing to report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import libcst as cst
+
+from fixlint.cst_util import (
+    dotted_name,
+    names_bound,
+    names_used,
+    root_name,
+    short_code,
+    simple_assignment,
+    strip_await,
+    walk,
+)
+from fixlint.imports import ImportTable
+from fixlint.model import Fixture, statement_path
+from fixlint.ownership import aliases, handed_elsewhere
+from fixlint.resources import VALUE_BUILTINS, VALUE_MODULES, ResourceKind, is_release_name
+from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
+from fixlint.rules.return_inside_with import annotation_for_yield
+
+# Calls that read a value from what they are given and keep nothing of it: ``Path(d)``.
+_NOT_OWNING = frozenset({"pathlib.Path", "pathlib.PurePath", "os.fspath", "os.fsencode"})
+
+
+@dataclass(frozen=True)
+class _Acquisition:
+    call: cst.Call
+    kind: ResourceKind
+    names: tuple[str, ...]  # the names it was bound to; () when returned or yielded directly
+    direct: cst.Return | cst.Yield | None = None  # ``return open(p)``
+
+
+def check(context: FileContext) -> Iterator[Finding]:
+    for fixture in context.fixtures:
+        for acquisition in _acquisitions(fixture, context.imports, context.resources):
+            if _may_be_released(fixture, acquisition, context.imports):
+                continue
+            yield RESOURCE_NOT_RELEASED.finding(
+                acquisition.call, _message(fixture, acquisition), _fix(context, fixture, acquisition)
+            )
+
+
+def _acquisitions(
+    fixture: Fixture, imports: ImportTable, table: Mapping[str, ResourceKind]
+) -> Iterator[_Acquisition]:
+    """``x = open(p)`` anywhere in the body, and ``return open(p)`` / ``yield open(p)``."""
+    for node in walk(fixture.function.body):
+        if isinstance(node, cst.SimpleStatementLine) and (assignment := simple_assignment(node)):
+            value = strip_await(assignment[1])
+            kind = _kind(value, imports, table)
+            if kind is not None and isinstance(value, cst.Call):
+                names = tuple(assignment[0])
+                if kind.temporary and len(names) == 2:
+                    names = names[1:]  # ``fd, path = tempfile.mkstemp()``: the path is what stays
+                yield _Acquisition(value, kind, names)
+    for located in (*fixture.returns, *fixture.yields):
+        statement = located.node
+        assert isinstance(statement, (cst.Return, cst.Yield))
+        value = strip_await(statement.value) if isinstance(statement.value, cst.BaseExpression) else None
+        kind = _kind(value, imports, table) if value is not None else None
+        if kind is not None and isinstance(value, cst.Call):
+            yield _Acquisition(value, kind, (), statement)
+
+
+def _kind(value: cst.BaseExpression, imports: ImportTable, table: Mapping[str, ResourceKind]) -> ResourceKind | None:
+    if not isinstance(value, cst.Call):
+        return None
+    kind = table.get(imports.qualified_name_of(value.func) or "")
+    if kind is None:
+        return None
+    keywords = {arg.keyword.value: arg.value for arg in value.args if arg.keyword is not None}
+    if kind.temporary and ("dir" in keywords or len(value.args) - len(keywords) >= 3):
+        return None  # ``mkdtemp(dir=tmp_path)``: it lives where its owner cleans up
+    if kind.only_with is not None:
+        keyword, literal = kind.only_with
+        if dotted_name(keywords.get(keyword)) != literal:
+            return None  # ``NamedTemporaryFile()`` deletes itself on close
+    return kind
+
+
+def _may_be_released(fixture: Fixture, acquisition: _Acquisition, imports: ImportTable) -> bool:
+    """Is there any way, seen or guessed, that the resource gets released?"""
+    if not acquisition.names:
+        # Nothing can refer to it after ``return open(p)``; a thread returned unstarted holds nothing.
+        return acquisition.kind.needs_start
+    names = aliases(fixture, set(acquisition.names))
+    kind = acquisition.kind
+    if kind.needs_start and (not _started(fixture, names) or _stoppable_elsewhere(fixture, acquisition.call)):
+        return True
+    if handed_elsewhere(fixture, names) or _released(fixture, names, kind, imports):
+        return True
+    if _passed_on(fixture, names, imports) or _used_in_teardown(fixture, names):
+        return True
+    if kind.needs_start and (fixture.finalizers or _has_teardown(fixture)):
+        return True  # a teardown may stop the thread another way (an event, a shutdown call)
+    return not kind.outlives and not _handed_out(fixture, names)
+
+
+def _started(fixture: Fixture, names: set[str]) -> bool:
+    return any(
+        isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "start" and dotted_name(node.func.value) in names
+        for node in walk(fixture.function.body)
+    )
+
+
+def _stoppable_elsewhere(fixture: Fixture, call: cst.Call) -> bool:
+    """A thread that was never started holds nothing; one whose target belongs to an object
+    outside the fixture (``target=self.dialog.poll``) can be stopped through that object, by
+    ``teardown_method`` or another fixture. Only a plain function or a local object's method
+    (``target=server.serve_forever``, nothing else holding ``server``) has no other way to stop."""
+    target = next((arg.value for arg in call.args if arg.keyword and arg.keyword.value in ("target", "function")),
+                  call.args[1].value if len(call.args) > 1 and call.args[1].keyword is None else None)
+    if target is None:
+        return True
+    if isinstance(target, (cst.Name, cst.Lambda)):
+        return False
+    owner = root_name(target)
+    if owner is None or owner not in names_bound(fixture.function.body) or owner in fixture.parameters:
+        return True
+    return handed_elsewhere(fixture, aliases(fixture, {owner}))
+
+
+def _released(fixture: Fixture, names: set[str], kind: ResourceKind, imports: ImportTable) -> bool:
+    """A release call anywhere in the fixture, nested finalizer functions included: one of the
+    kind's methods on it (``t.join()``), one of its functions given it (``shutil.rmtree(d)``), or
+    any release-named method on something built from it (``Path(path).unlink()``)."""
+    methods = {name for name in kind.release if "." not in name}
+    functions = {name for name in kind.release if "." in name}
+    for node in walk(fixture.function.body, enter_scopes=True):
+        if not isinstance(node, cst.Call):
+            continue
+        if isinstance(node.func, cst.Attribute) and names_used(node.func.value) & names:
+            if node.func.attr.value in methods or is_release_name(node.func):
+                return True
+        if imports.qualified_name_of(node.func) in functions:
+            if any(names_used(arg.value) & names for arg in node.args):
+                return True
+    return False
+
+
+def _passed_on(fixture: Fixture, names: set[str], imports: ImportTable) -> bool:
+    """Is it given to a call whose result the fixture keeps (``db = Database(conn)``), or to a
+    nested function (a finalizer that ``os.killpg``s it)? Then that code may own its release."""
+    for node in walk(fixture.function.body):
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)) and node is not fixture.function:
+            if names_used(node) & names:
+                return True
+        if not isinstance(node, cst.SimpleStatementLine):
+            continue
+        for small in node.body:
+            value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign, cst.Return, cst.Expr)) else None
+            if value is None:
+                continue
+            for call in walk(value):
+                if isinstance(call, cst.Call) and _owning_call(call, imports) and any(
+                    names_used(arg.value) & names for arg in call.args
+                ):
+                    if not isinstance(small, cst.Expr) or isinstance(value, cst.Yield):
+                        return True
+    return False
+
+
+def _owning_call(call: cst.Call, imports: ImportTable) -> bool:
+    qualified = imports.qualified_name_of(call.func) or ""
+    if dotted_name(call.func) in VALUE_BUILTINS or qualified in _NOT_OWNING:
+        return False
+    return not qualified.startswith(VALUE_MODULES)
+
+
+def _used_in_teardown(fixture: Fixture, names: set[str]) -> bool:
+    """Any use after a ``yield``: the teardown may release it in a way no table lists."""
+    return any(names_used(statement) & names for statement in _teardown(fixture))
+
+
+def _has_teardown(fixture: Fixture) -> bool:
+    return bool(_teardown(fixture))
+
+
+def _teardown(fixture: Fixture) -> list[cst.BaseStatement]:
+    """The statements that come after a ``yield`` in the blocks around it."""
+    found: list[cst.BaseStatement] = []
+    for located in fixture.yields:
+        path = statement_path(located)
+        if path is not None:
+            for step in path:
+                found.extend(step.after)
+    return found
+
+
+def _handed_out(fixture: Fixture, names: set[str]) -> bool:
+    """Is it (or a container holding it) the fixture's value?"""
+    return any(
+        _exposes(located.node.value, names)  # type: ignore[attr-defined]
+        for located in (*fixture.returns, *fixture.yields)
+    )
+
+
+def _exposes(value: cst.BaseExpression | None, names: set[str]) -> bool:
+    """``conn``, ``(conn, cursor)``, ``{"db": conn}``; not ``conn.execute(q).fetchone()``."""
+    if isinstance(value, cst.Name):
+        return value.value in names
+    if isinstance(value, (cst.Tuple, cst.List, cst.Set)):
+        return any(_exposes(element.value, names) for element in value.elements)
+    if isinstance(value, cst.Dict):
+        return any(isinstance(element, cst.DictElement) and _exposes(element.value, names)
+                   for element in value.elements)
+    return False
+
+
+def _message(fixture: Fixture, acquisition: _Acquisition) -> str:
+    kind = acquisition.kind
+    call = short_code(acquisition.call)
+    if acquisition.names:
+        what = f"creates `{acquisition.names[0]}` with `{call}`"
+    else:
+        verb = "returns" if isinstance(acquisition.direct, cst.Return) else "yields"
+        what = f"{verb} `{call}`"
+    return (
+        f"`{fixture.name}` {what} and nothing ever {kind.verb} the {kind.noun} (no teardown, finalizer "
+        f"or `with` does): {kind.effect.format(when=_until(fixture))}"
+    )
+
+
+def _until(fixture: Fixture) -> str:
+    """When pytest drops the fixture's value, so the garbage collector may reclaim the resource."""
+    if fixture.scope == "function":
+        return f" after each test that requests `{fixture.name}`"
+    if fixture.scope in ("class", "module", "package"):
+        return f" after the last test in the {fixture.scope}"
+    if fixture.scope == "session":
+        return " at the end of the session"
+    return ""
+
+
+def _fix(context: FileContext, fixture: Fixture, acquisition: _Acquisition) -> Fix | None:
+    """``return x`` -> ``yield x`` + the release; or, in a yield fixture, the release appended
+    to the teardown. Only for a single ``return``/``yield`` at the top of the body."""
+    body = fixture.body
+    if body is None or not acquisition.kind.fix:
+        return None
+    name = acquisition.names[0] if acquisition.names else _fresh_name(fixture)
+    if name is None:
+        return None
+    releases = _release_statements(acquisition.kind, name, context.imports)
+    if releases is None:
+        return None
+    block = fixture.function.body
+    assert isinstance(block, cst.IndentedBlock)
+    if fixture.is_generator:
+        new_body = _append_to_teardown(fixture, body, acquisition, name, releases)
+    else:
+        new_body = _return_to_yield(fixture, body, acquisition, name, releases)
+    if new_body is None:
+        return None
+    annotation = annotation_for_yield(context.module, fixture)
+    if annotation is False:
+        return None
+    new_function = fixture.function.with_changes(body=block.with_changes(body=new_body), returns=annotation)
+    return Fix(
+        FixSafety.UNSAFE,
+        f"Yield `{name}` and release it after the test: `{_code(releases)}`",
+        fixture.function,
+        new_function,
+    )
+
+
+def _code(statements: list[cst.BaseStatement]) -> str:
+    return "; ".join(short_code(statement) for statement in statements)
+
+
+def _fresh_name(fixture: Fixture) -> str | None:
+    """For ``return open(p)``: the fixture's own name, when nothing in it uses that name."""
+    name = fixture.function.name.value
+    if name in fixture.parameters or name in names_used(fixture.function.body):
+        return None
+    return name
+
+
+def _release_statements(kind: ResourceKind, name: str, imports: ImportTable) -> list[cst.BaseStatement] | None:
+    """The kind's release lines for ``name``, spelled with the module names this file imports."""
+    lines: list[cst.BaseStatement] = []
+    for template in kind.fix:
+        text = template.format(name=name)
+        if not template.startswith(("{name}", "await {name}")):  # ``shutil.rmtree({name})``
+            module, _, rest = text.partition(".")
+            local = next((local for local, full in imports.names.items()
+                          if full == module and local in imports.modules), None)
+            if local is None:
+                return None  # ``shutil`` is not imported: the fix would need an import
+            text = f"{local}.{rest}"
+        lines.append(cst.parse_statement(text + "\n"))
+    return lines
+
+
+def _append_to_teardown(
+    fixture: Fixture,
+    body: list[cst.BaseStatement] | tuple[cst.BaseStatement, ...],
+    acquisition: _Acquisition,
+    name: str,
+    releases: list[cst.BaseStatement],
+) -> list[cst.BaseStatement] | None:
+    if len(fixture.yields) != 1 or fixture.returns or not acquisition.names:
+        return None
+    path = statement_path(fixture.yields[0])
+    if path is None or len(path) != 1:
+        return None  # the yield sits inside a block: where its teardown ends is not one place
+    return [*body, *releases]
+
+
+def _return_to_yield(
+    fixture: Fixture,
+    body: list[cst.BaseStatement] | tuple[cst.BaseStatement, ...],
+    acquisition: _Acquisition,
+    name: str,
+    releases: list[cst.BaseStatement],
+) -> list[cst.BaseStatement] | None:
+    """The last statement ``return x`` (or ``return open(p)``) becomes ``[x = open(p)]``,
+    ``yield x`` and the release lines."""
+    if len(fixture.returns) != 1 or not body:
+        return None
+    last = body[-1]
+    ret = fixture.returns[0].node
+    if not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 and last.body[0] is ret):
+        return None
+    assert isinstance(ret, cst.Return) and ret.value is not None
+    if acquisition.names:
+        if not (isinstance(ret.value, cst.Name) and ret.value.value in acquisition.names):
+            return None
+        if ret.value.value not in names_bound(cst.IndentedBlock(body=list(body[:-1]))):
+            return None
+        head: list[cst.BaseStatement] = []
+    else:
+        if ret.value is not acquisition.direct.value:  # type: ignore[union-attr]
+            return None
+        head = [last.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=ret.value)])]
+    yield_line = cst.SimpleStatementLine(body=[cst.Expr(cst.Yield(value=cst.Name(name)))])
+    if not head:  # ``return x`` -> ``yield x`` keeps the line's comments
+        yield_line = last.with_changes(body=yield_line.body)
+    return [*body[:-1], *head, yield_line, *releases]
+
+
+RESOURCE_NOT_RELEASED = Rule(
+    code="FXL301",
+    name="resource-not-released",
+    summary="A fixture creates a resource and nothing ever releases it",
+    fix=FixSafety.UNSAFE,
+    check=check,
+    explanation="""\
+## What it does
+Flags a fixture that creates a known resource and never releases it: no teardown after
+`yield`, no finalizer, no `with`, no release call anywhere in the fixture. The resources are
+listed in one table:
+
+| created by | released by |
+| --- | --- |
+| `open()`, `io.open`, `codecs.open`, `gzip.open`, `bz2.open`, `lzma.open`, `tarfile.open`, `zipfile.ZipFile` | `.close()` |
+| `socket.socket`, `socket.create_connection`, `socket.create_server` | `.close()` |
+| `sqlite3.connect` and other DB-API `connect` functions (psycopg, psycopg2, pymysql, MySQLdb, pyodbc, cx_Oracle, oracledb, duckdb) | `.close()` |
+| `sqlalchemy.create_engine` | `.dispose()` |
+| `asyncio.new_event_loop` | `.close()` |
+| `subprocess.Popen`, `asyncio.create_subprocess_exec` / `_shell` | `.terminate()` / `.kill()` / `.wait()` / `.communicate()` |
+| `concurrent.futures.ThreadPoolExecutor` / `ProcessPoolExecutor` | `.shutdown()` |
+| `multiprocessing.Pool`, `multiprocessing.pool.ThreadPool` | `.close()` / `.terminate()` / `.join()` |
+| `http.server.HTTPServer` / `ThreadingHTTPServer`, `socketserver` servers, `wsgiref.simple_server.make_server`, `xmlrpc.server.SimpleXMLRPCServer` | `.server_close()` / `.shutdown()` |
+| `threading.Thread` / `Timer`, `multiprocessing.Process`, once started | `.join()` |
+| `tempfile.mkdtemp` | `shutil.rmtree` |
+| `tempfile.mkstemp`, `tempfile.NamedTemporaryFile(delete=False)` | `os.remove` / `os.unlink` |
+| `tempfile.TemporaryDirectory()` outside `with` | `.cleanup()` |
+
+Add your own in `pyproject.toml`; a value is a method name or a dotted function that is given
+the resource:
+
+```toml
+[tool.fixlint.resources]
+"myapp.db.connect" = "close"
+"myapp.cluster.start" = ["stop", "myapp.cluster.destroy"]
+```
+
+Files, sockets, connections, servers, executors, pools and event loops are flagged when the
+fixture hands them to the test (returns or yields them, or a container holding them): one that
+is only used inside the fixture is reclaimed as soon as the fixture returns. Processes, started
+threads and temporary files and directories are flagged whether handed out or not: the garbage
+collector does not stop or remove them. A thread is flagged only when nothing outside the
+fixture can stop it: its target is a plain function, a lambda, or a method of a local object
+that nothing else holds (`target=server.serve_forever`), not `target=self.dialog.poll`.
+
+Not flagged, because something may release the resource: any release call on it anywhere in
+the fixture (also inside a nested finalizer function), `with` or `contextlib.closing` around
+it, a finalizer that uses it, storing it on an object, a list or an `ExitStack`, giving it to
+a call whose result the fixture keeps (`db = Database(conn)`), any use of it in the teardown
+after `yield`, and, for threads, any teardown at all (an event may stop the thread).
+Temporary files and directories created with `dir=` are left alone: they live where their
+owner (often `tmp_path`) cleans up.
+
+## Why is this bad?
+pytest releases nothing a fixture creates; only the fixture's teardown does. Checked with
+pytest 9.2 and `python -X dev`: a function-scoped fixture returning `open(path)` leaves the file
+open until pytest drops the test's fixture values, and the garbage collector then warns
+`ResourceWarning: unclosed file`; `tempfile.TemporaryDirectory()` warns "Implicitly cleaning
+up"; an event loop from `asyncio.new_event_loop()` is reported as unclosed only at the end of
+the session; an unclosed `multiprocessing.Pool` warns "unclosed running multiprocessing pool".
+A process from `subprocess.Popen` keeps running when its `Popen` object is collected, a started
+thread (a server's `serve_forever` loop, say) keeps running through every later test, and a
+directory from `tempfile.mkdtemp()` stays on disk after the session, one more for every run. Under `-W error::ResourceWarning` those warnings become
+errors in whichever later test happens to trigger the collection.
+
+## Example
+```python
+@pytest.fixture
+def db():
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table users (name text)")
+    return conn
+
+
+@pytest.fixture(scope="session")
+def workdir():
+    return tempfile.mkdtemp()
+```
+
+## Use instead
+```python
+@pytest.fixture
+def db():
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table users (name text)")
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("work")
+```
+If setup can fail after the resource is created, put the rest of the setup and the `yield`
+in `try:`/`finally:` (FXL201 explains why).
+
+## Fix safety
+The fix is unsafe. It turns a fixture whose last statement is `return x` into a yield
+fixture that releases `x` after the test (`return open(p)` first binds the value to the
+fixture's own name), or appends the release to a yield fixture's teardown when its only
+`yield` is a statement of the function body. The release now runs where it did not before:
+a test that used the file after the fixture's scope ended, or a process that tests expected
+to outlive them, behaves differently, and `wait()` after `terminate()` or `shutdown()` may
+block for as long as the resource takes to stop. A `-> T` return annotation becomes
+`-> Iterator[T]` when `Iterator` or `Generator` is imported. No fix is offered for threads
+(`join()` on a thread that runs forever would hang), for `mkstemp` and `NamedTemporaryFile`
+(the descriptor and the path need separate handling), for `mkdtemp` when `shutil` is not
+imported, or when the fixture has several returns or yields.
+""",
+)

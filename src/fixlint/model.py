@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 import libcst as cst
 
@@ -236,13 +237,18 @@ def _describe(
         scope="function" if scope_node is None else _scope_value(scope_node, names.constants),
         autouse=isinstance(keywords.get("autouse"), cst.Name)
         and keywords["autouse"].value == "True",  # type: ignore[union-attr]
-        has_params="params" in keywords or len(positional) > 1,
+        has_params=_given(keywords.get("params", positional[1] if len(positional) > 1 else None)),
         is_async=function.asynchronous is not None,
         class_name=class_name,
         parameters=parameters,
     )
     _scan_body(fixture)
     return fixture
+
+
+def _given(node: cst.BaseExpression | None) -> bool:
+    """An argument that is there and not ``None`` (``params=None`` means no params)."""
+    return node is not None and not (isinstance(node, cst.Name) and node.value == "None")
 
 
 def _scope_value(node: cst.BaseExpression, constants: dict[str, str]) -> str | None:
@@ -287,3 +293,12 @@ def _scan_body(fixture: Fixture) -> None:
         if isinstance(node, SCOPES):
             continue  # what a nested function or lambda does is not this fixture's body
         stack.extend((child, depth + 1) for child in reversed(list(children(node))))
+
+
+def class_scope_is_shared(fixture: Fixture, module: cst.Module, path: str) -> bool:
+    """Can a class-scoped fixture really be shared by several tests? A test function outside any
+    class gets a fresh instance for itself (pytest 9.2), so only when a class can request it: the
+    fixture is a method, the file has classes, or it is a conftest.py (visible to other files)."""
+    if fixture.class_name is not None or PurePath(path).name == "conftest.py":
+        return True
+    return any(isinstance(stmt, cst.ClassDef) for stmt in module.body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fixlint.rules.base import Rule
+from fixlint.rules.broad_scope_mutable import BROAD_SCOPE_MUTABLE_VALUE
 from fixlint.rules.cleanup_in_except import CLEANUP_IN_EXCEPT
 from fixlint.rules.deprecated_yield_fixture import DEPRECATED_YIELD_FIXTURE
 from fixlint.rules.finalizer_before_resource import FINALIZER_BEFORE_RESOURCE
@@ -14,6 +15,8 @@ from fixlint.rules.finalizer_registered_late import FINALIZER_REGISTERED_LATE
 from fixlint.rules.manual_enter import MANUAL_ENTER
 from fixlint.rules.multiple_yields import MULTIPLE_YIELDS
 from fixlint.rules.no_yield_path import NO_YIELD_PATH
+from fixlint.rules.node_finalizer import NODE_FINALIZER_IN_FIXTURE
+from fixlint.rules.patch_not_stopped import PATCH_NOT_STOPPED
 from fixlint.rules.resource_not_released import RESOURCE_NOT_RELEASED
 from fixlint.rules.return_inside_with import RETURN_INSIDE_WITH
 from fixlint.rules.setup_leak import SETUP_FAILURE_LEAK
@@ -26,6 +29,7 @@ ALL_RULES: tuple[Rule, ...] = (
     FINALIZER_REGISTERED_LATE,
     FINALIZER_NOT_CALLABLE,
     FINALIZER_LATE_BINDING,
+    NODE_FINALIZER_IN_FIXTURE,
     SETUP_FAILURE_LEAK,
     TEARDOWN_STEP_SKIPPED,
     CLEANUP_IN_EXCEPT,
@@ -35,6 +39,8 @@ ALL_RULES: tuple[Rule, ...] = (
     MANUAL_ENTER,
     DEPRECATED_YIELD_FIXTURE,
     RESOURCE_NOT_RELEASED,
+    PATCH_NOT_STOPPED,
+    BROAD_SCOPE_MUTABLE_VALUE,
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}

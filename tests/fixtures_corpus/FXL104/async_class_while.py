@@ -20,4 +20,4 @@ class TestWorkers:
     def idle_workers(self, request):
         found = [Worker(n) for n in range(2)]
         [request.addfinalizer(lambda: w.stop()) for w in found]  # expect: FXL104
-        return found
+        return found  # expect: FXL304

@@ -13,7 +13,7 @@ def databases(request):
         create_database(name)
         request.addfinalizer(lambda: drop_database(name))  # expect: FXL104
         names.append(name)
-    return names
+    return names  # expect: FXL304
 
 
 @pytest.fixture

@@ -118,6 +118,12 @@ def test_gitignored_and_default_excluded_paths_are_skipped(in_tmp: Path) -> None
     assert main(["check", "--force-exclude", "tests/conftest.py"]) == 0
 
 
+def test_a_gitignore_line_git_cannot_read_is_skipped_like_git_does(in_tmp: Path) -> None:
+    _project(in_tmp, "")
+    (in_tmp / ".gitignore").write_text("!\ntests/conftest.py\n")
+    assert main(["check"]) == 0
+
+
 def test_codes_in_the_config_are_case_insensitive(in_tmp: Path) -> None:
     _project(in_tmp, '[tool.fixlint.per-file-ignores]\n"tests/*.py" = ["fxl201"]')
     assert main(["check"]) == 0

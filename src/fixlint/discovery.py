@@ -71,7 +71,16 @@ def _read_gitignore(directory: Path) -> pathspec.PathSpec | None:
         lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    return pathspec.GitIgnoreSpec.from_lines(line for line in lines if _valid_pattern(line))
+
+
+def _valid_pattern(line: str) -> bool:
+    """Git skips a pattern it cannot read (a lone ``!``); so do we, instead of failing the run."""
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:  # pathspec's GitIgnorePatternError
+        return False
+    return True
 
 
 def _inherited_gitignores(top: Path, root: Path) -> list[tuple[Path, pathspec.PathSpec]]:

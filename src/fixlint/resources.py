@@ -245,11 +245,14 @@ ENGINE = ResourceKind("engine", "disposes of", ("dispose",),
                       "its pooled connections stay open until the garbage collector reclaims it{when}",
                       ("{name}.dispose()",))
 EVENT_LOOP = ResourceKind("event loop", "closes", ("close",), _COLLECTED, ("{name}.close()",))
-PROCESS = ResourceKind("process", "stops", ("terminate", "kill", "wait", "communicate"),
-                       "it keeps running through every later test and after the session",
-                       ("{name}.terminate()", "{name}.wait()"), outlives=True)
-ASYNC_PROCESS = ResourceKind("process", "stops", ("terminate", "kill", "wait", "communicate"), PROCESS.effect,
-                             ("{name}.terminate()", "await {name}.wait()"), outlives=True)
+PROCESS = ResourceKind("process", "stops or waits for",
+                       ("terminate", "kill", "wait", "communicate", "poll", "send_signal", "os.waitpid"),
+                       "if it is still running, it keeps running through every later test and after the "
+                       "session", ("{name}.terminate()", "{name}.wait()"), outlives=True)
+# asyncio's ``terminate()`` raises ProcessLookupError once the process has exited.
+ASYNC_PROCESS = ResourceKind("process", PROCESS.verb, PROCESS.release, PROCESS.effect,
+                             ("if {name}.returncode is None:\n    {name}.terminate()", "await {name}.wait()"),
+                             outlives=True)
 EXECUTOR = ResourceKind("executor", "shuts down", ("shutdown",),
                         "its worker threads or processes stay alive until the garbage collector "
                         "reclaims it{when}", ("{name}.shutdown()",))
@@ -262,10 +265,11 @@ SERVER = ResourceKind("server", "closes", ("server_close", "shutdown"),
                       "its socket stays bound until the garbage collector reclaims it{when}, "
                       "with a `ResourceWarning`", ("{name}.server_close()",))
 # No fix: ``join()`` on a thread that serves forever would hang the suite.
-THREAD = ResourceKind("thread", "stops", ("join",),
-                      "it keeps running alongside every later test", outlives=True, needs_start=True)
+THREAD = ResourceKind("thread", "stops or joins", ("join",),
+                      "if it is still running, it keeps running alongside every later test",
+                      outlives=True, needs_start=True)
 TEMP_DIR = ResourceKind("temporary directory", "removes", ("shutil.rmtree",), _ON_DISK,
-                        ("shutil.rmtree({name})",), outlives=True, temporary=True)
+                        ("shutil.rmtree({name}, ignore_errors=True)",), outlives=True, temporary=True)
 TEMP_DIRECTORY_OBJECT = ResourceKind(
     "temporary directory", "cleans up", ("cleanup",),
     "it is removed only when the garbage collector reclaims it{when}, with a `ResourceWarning`; `tmp_path` / "

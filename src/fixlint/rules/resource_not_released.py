@@ -7,12 +7,15 @@ a finalizer, handing it to other code, any use in the teardown) means there is n
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
 
 from fixlint.cst_util import (
+    binds,
     dotted_name,
     names_bound,
     names_used,
@@ -38,45 +41,81 @@ class _Acquisition:
     call: cst.Call
     kind: ResourceKind
     names: tuple[str, ...]  # the names it was bound to; () when returned or yielded directly
+    statement: cst.BaseStatement | None = None  # ``x = open(p)``
     direct: cst.Return | cst.Yield | None = None  # ``return open(p)``
+    rebound: bool = False  # a name is bound again later (``data = data.read()``)
 
 
 def check(context: FileContext) -> Iterator[Finding]:
+    module_names: set[str] | None = None  # computed once, when a fixture mentions a resource
     for fixture in context.fixtures:
-        for acquisition in _acquisitions(fixture, context.imports, context.resources):
-            if _may_be_released(fixture, acquisition, context.imports):
+        if not any(isinstance(node, cst.Call) for node in walk(fixture.function.body)):
+            continue
+        if module_names is None:
+            module_names = _module_level_names(context.module)
+        unknown = _Names(set(fixture.parameters) | names_bound(fixture.function.body), module_names)
+        for acquisition in _acquisitions(fixture, context.imports, context.resources, unknown):
+            if _may_be_released(context, fixture, acquisition):
                 continue
             yield RESOURCE_NOT_RELEASED.finding(
                 acquisition.call, _message(fixture, acquisition), _fix(context, fixture, acquisition)
             )
 
 
+def _module_level_names(module: cst.Module) -> set[str]:
+    """Names the module binds itself (``def open(...)``): they shadow the builtins of that name."""
+    found: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            found.add(statement.name.value)
+        elif isinstance(statement, cst.SimpleStatementLine):
+            found |= names_bound(statement)
+    return found
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Names that do not mean what the import table says: the fixture's own, and the module's."""
+
+    local: set[str]  # parameters and names bound in the fixture: they shadow imports and builtins
+    module: set[str]  # names the module binds (``def open(...)``): they shadow builtins
+
+
 def _acquisitions(
-    fixture: Fixture, imports: ImportTable, table: Mapping[str, ResourceKind]
+    fixture: Fixture, imports: ImportTable, table: Mapping[str, ResourceKind], shadowed: _Names
 ) -> Iterator[_Acquisition]:
     """``x = open(p)`` anywhere in the body, and ``return open(p)`` / ``yield open(p)``."""
+    bindings = Counter(name for node in walk(fixture.function.body) for name in binds(node))
     for node in walk(fixture.function.body):
         if isinstance(node, cst.SimpleStatementLine) and (assignment := simple_assignment(node)):
             value = strip_await(assignment[1])
-            kind = _kind(value, imports, table)
+            kind = _kind(value, imports, table, shadowed)
             if kind is not None and isinstance(value, cst.Call):
                 names = tuple(assignment[0])
                 if kind.temporary and len(names) == 2:
                     names = names[1:]  # ``fd, path = tempfile.mkstemp()``: the path is what stays
-                yield _Acquisition(value, kind, names)
+                rebound = any(bindings[name] > 1 for name in names)
+                yield _Acquisition(value, kind, names, node, rebound=rebound)
     for located in (*fixture.returns, *fixture.yields):
         statement = located.node
         assert isinstance(statement, (cst.Return, cst.Yield))
         value = strip_await(statement.value) if isinstance(statement.value, cst.BaseExpression) else None
-        kind = _kind(value, imports, table) if value is not None else None
+        kind = _kind(value, imports, table, shadowed) if value is not None else None
         if kind is not None and isinstance(value, cst.Call):
-            yield _Acquisition(value, kind, (), statement)
+            yield _Acquisition(value, kind, (), direct=statement)
 
 
-def _kind(value: cst.BaseExpression, imports: ImportTable, table: Mapping[str, ResourceKind]) -> ResourceKind | None:
-    if not isinstance(value, cst.Call):
+def _kind(
+    value: cst.BaseExpression, imports: ImportTable, table: Mapping[str, ResourceKind], shadowed: _Names
+) -> ResourceKind | None:
+    if not isinstance(value, cst.Call) or (written := dotted_name(value.func)) is None:
         return None
-    kind = table.get(imports.qualified_name_of(value.func) or "")
+    head = written.split(".")[0]
+    if head in shadowed.local:
+        return None  # ``tarfile`` is a parameter here, not the module
+    if head not in imports.names and ("." in written or head in shadowed.module):
+        return None  # ``sqlite3.connect`` without ``import sqlite3``; ``def open(...)`` in the module
+    kind = table.get(imports.qualify(written))
     if kind is None:
         return None
     keywords = {arg.keyword.value: arg.value for arg in value.args if arg.keyword is not None}
@@ -89,8 +128,11 @@ def _kind(value: cst.BaseExpression, imports: ImportTable, table: Mapping[str, R
     return kind
 
 
-def _may_be_released(fixture: Fixture, acquisition: _Acquisition, imports: ImportTable) -> bool:
+def _may_be_released(context: FileContext, fixture: Fixture, acquisition: _Acquisition) -> bool:
     """Is there any way, seen or guessed, that the resource gets released?"""
+    imports = context.imports
+    if _released_by_requester(context, fixture):
+        return True
     if not acquisition.names:
         # Nothing can refer to it after ``return open(p)``; a thread returned unstarted holds nothing.
         return acquisition.kind.needs_start
@@ -104,6 +146,8 @@ def _may_be_released(fixture: Fixture, acquisition: _Acquisition, imports: Impor
         return True
     if kind.needs_start and (fixture.finalizers or _has_teardown(fixture)):
         return True  # a teardown may stop the thread another way (an event, a shutdown call)
+    if acquisition.rebound and not kind.outlives:
+        return True  # ``data = data.read()``: what is handed out is no longer the resource
     return not kind.outlives and not _handed_out(fixture, names)
 
 
@@ -139,6 +183,12 @@ def _released(fixture: Fixture, names: set[str], kind: ResourceKind, imports: Im
     methods = {name for name in kind.release if "." not in name}
     functions = {name for name in kind.release if "." in name}
     for node in walk(fixture.function.body, enter_scopes=True):
+        if isinstance(node, cst.Arg) and isinstance(node.value, cst.Attribute):
+            # ``weakref.finalize(request.node, proc.kill)``, ``atexit.register(srv.shutdown)``
+            if names_used(node.value.value) & names and (
+                node.value.attr.value in methods or is_release_name(node.value)
+            ):
+                return True
         if not isinstance(node, cst.Call):
             continue
         if isinstance(node.func, cst.Attribute) and names_used(node.func.value) & names:
@@ -196,7 +246,23 @@ def _teardown(fixture: Fixture) -> list[cst.BaseStatement]:
         if path is not None:
             for step in path:
                 found.extend(step.after)
+                statement = step.statement
+                if isinstance(statement, (cst.Try, cst.TryStar)):  # ``finally:`` / ``else:`` run after it
+                    for part in (statement.orelse, statement.finalbody):
+                        if part is not None and isinstance(part.body, cst.IndentedBlock):
+                            found.extend(part.body.body)
     return found
+
+
+def _released_by_requester(context: FileContext, fixture: Fixture) -> bool:
+    """Another fixture in the file requests this one and uses its value after its own ``yield``
+    or releases it (``def workdir(raw_dir): yield raw_dir; shutil.rmtree(raw_dir)``)."""
+    for other in context.fixtures:
+        if other is fixture or fixture.name not in other.parameters:
+            continue
+        if _used_in_teardown(other, {fixture.name}) or handed_elsewhere(other, {fixture.name}):
+            return True
+    return False
 
 
 def _handed_out(fixture: Fixture, names: set[str]) -> bool:
@@ -248,7 +314,11 @@ def _fix(context: FileContext, fixture: Fixture, acquisition: _Acquisition) -> F
     """``return x`` -> ``yield x`` + the release; or, in a yield fixture, the release appended
     to the teardown. Only for a single ``return``/``yield`` at the top of the body."""
     body = fixture.body
-    if body is None or not acquisition.kind.fix:
+    if body is None or not acquisition.kind.fix or acquisition.rebound:
+        return None
+    if acquisition.statement is not None and not any(acquisition.statement is stmt for stmt in body):
+        return None  # made in a branch or a loop: the release would fail where it was not made
+    if acquisition.names and _made_current(fixture, set(acquisition.names)):
         return None
     name = acquisition.names[0] if acquisition.names else _fresh_name(fixture)
     if name is None:
@@ -276,6 +346,15 @@ def _fix(context: FileContext, fixture: Fixture, acquisition: _Acquisition) -> F
     )
 
 
+def _made_current(fixture: Fixture, names: set[str]) -> bool:
+    """``asyncio.set_event_loop(loop)``: closing ``loop`` would leave a closed loop current."""
+    return any(
+        isinstance(node, cst.Call) and (dotted_name(node.func) or "").endswith("set_event_loop")
+        and any(names_used(arg.value) & names for arg in node.args)
+        for node in walk(fixture.function.body)
+    )
+
+
 def _code(statements: list[cst.BaseStatement]) -> str:
     return "; ".join(short_code(statement) for statement in statements)
 
@@ -293,7 +372,7 @@ def _release_statements(kind: ResourceKind, name: str, imports: ImportTable) -> 
     lines: list[cst.BaseStatement] = []
     for template in kind.fix:
         text = template.format(name=name)
-        if not template.startswith(("{name}", "await {name}")):  # ``shutil.rmtree({name})``
+        if re.match(r"\w+\.", template):  # ``shutil.rmtree({name})``: spelled as this file imports it
             module, _, rest = text.partition(".")
             local = next((local for local, full in imports.names.items()
                           if full == module and local in imports.modules), None)
@@ -397,12 +476,20 @@ fixture can stop it: its target is a plain function, a lambda, or a method of a 
 that nothing else holds (`target=server.serve_forever`), not `target=self.dialog.poll`.
 
 Not flagged, because something may release the resource: any release call on it anywhere in
-the fixture (also inside a nested finalizer function), `with` or `contextlib.closing` around
+the fixture (also inside a nested finalizer function), a release method handed on as a
+callback (`weakref.finalize(request.node, proc.kill)`), `with` or `contextlib.closing` around
 it, a finalizer that uses it, storing it on an object, a list or an `ExitStack`, giving it to
 a call whose result the fixture keeps (`db = Database(conn)`), any use of it in the teardown
-after `yield`, and, for threads, any teardown at all (an event may stop the thread).
-Temporary files and directories created with `dir=` are left alone: they live where their
-owner (often `tmp_path`) cleans up.
+after `yield` (in a `finally:` around the `yield` too), another fixture in the file that
+requests this one and uses or releases its value after its own `yield`, and, for threads, any
+teardown at all (an event may stop the thread). A process that the fixture `wait()`s for,
+`poll()`s or reaps with `os.waitpid` is not reported. Temporary files and directories created
+with `dir=` are left alone: they live where their owner (often `tmp_path`) cleans up.
+
+Names are resolved through the file's imports: `sqlite3.connect` counts only when `sqlite3` is
+the imported module (not a parameter of that name), and `open` only when the module does not
+define its own. A name bound again (`data = data.read()`) no longer holds the resource, so a
+file or connection behind it is not reported as handed out.
 
 ## Why is this bad?
 pytest releases nothing a fixture creates; only the fixture's teardown does. Checked with
@@ -454,10 +541,16 @@ fixture's own name), or appends the release to a yield fixture's teardown when i
 `yield` is a statement of the function body. The release now runs where it did not before:
 a test that used the file after the fixture's scope ended, or a process that tests expected
 to outlive them, behaves differently, and `wait()` after `terminate()` or `shutdown()` may
-block for as long as the resource takes to stop. A `-> T` return annotation becomes
+block for as long as the resource takes to stop (an asyncio process is terminated only while
+its `returncode` is `None`, since its `terminate()` raises once it has exited, and
+`shutil.rmtree` gets `ignore_errors=True`, in case a test removed the directory). A `-> T`
+return annotation becomes
 `-> Iterator[T]` when `Iterator` or `Generator` is imported. No fix is offered for threads
 (`join()` on a thread that runs forever would hang), for `mkstemp` and `NamedTemporaryFile`
 (the descriptor and the path need separate handling), for `mkdtemp` when `shutil` is not
-imported, or when the fixture has several returns or yields.
+imported, when the resource is created in a branch or a loop (the release would fail on the
+runs that did not create it), for an event loop the fixture makes current with
+`asyncio.set_event_loop` (closing it would leave a closed loop current), or when the fixture
+has several returns or yields.
 """,
 )

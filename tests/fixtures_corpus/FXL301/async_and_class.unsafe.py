@@ -10,7 +10,8 @@ import pytest_asyncio
 async def child():
     proc = await asyncio.create_subprocess_exec("sleep", "60")  # expect: FXL301
     yield proc
-    proc.terminate()
+    if proc.returncode is None:
+        proc.terminate()
     await proc.wait()
 
 

@@ -12,6 +12,7 @@ from fixlint.rules.finalizer_before_resource import FINALIZER_BEFORE_RESOURCE
 from fixlint.rules.finalizer_late_binding import FINALIZER_LATE_BINDING
 from fixlint.rules.finalizer_not_callable import FINALIZER_NOT_CALLABLE
 from fixlint.rules.finalizer_registered_late import FINALIZER_REGISTERED_LATE
+from fixlint.rules.global_state import GLOBAL_STATE_NOT_RESTORED
 from fixlint.rules.manual_enter import MANUAL_ENTER
 from fixlint.rules.multiple_yields import MULTIPLE_YIELDS
 from fixlint.rules.no_yield_path import NO_YIELD_PATH
@@ -40,6 +41,7 @@ ALL_RULES: tuple[Rule, ...] = (
     DEPRECATED_YIELD_FIXTURE,
     RESOURCE_NOT_RELEASED,
     PATCH_NOT_STOPPED,
+    GLOBAL_STATE_NOT_RESTORED,
     BROAD_SCOPE_MUTABLE_VALUE,
 )
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fixlint.rule_docs import pages
+from fixlint.rule_docs import main, pages
 from fixlint.rules import ALL_RULES
 
 RULE_DOCS = Path(__file__).parents[1] / "docs" / "rules"
@@ -25,3 +25,12 @@ def test_every_rule_explains_itself_in_the_same_sections(rule) -> None:
     assert -1 not in positions and positions == sorted(positions), rule.code
     assert rule.name == rule.name.lower() and " " not in rule.name
     assert rule.code.startswith("FXL") and len(rule.code) == 6
+
+
+@pytest.mark.parametrize("option", ["--help", "-h"])
+def test_an_option_is_refused_not_taken_for_the_folder(option, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main([option]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m fixlint.rule_docs") and err.count("\n") == 1
+    assert not any(tmp_path.iterdir())  # no folder named after the option

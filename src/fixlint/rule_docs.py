@@ -61,5 +61,15 @@ def write(directory: Path) -> None:
         (directory / name).write_text(content, encoding="utf-8")
 
 
+def main(argv: list[str] | None = None) -> int:
+    """Refuse options: ``--help`` would otherwise be taken as the folder to write into."""
+    args = sys.argv[1:] if argv is None else argv
+    if any(arg.startswith("-") for arg in args):
+        print("usage: python -m fixlint.rule_docs [DIRECTORY]  (default: docs/rules)", file=sys.stderr)
+        return 2
+    write(Path(args[0] if args else "docs/rules"))
+    return 0
+
+
 if __name__ == "__main__":
-    write(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/rules"))
+    sys.exit(main())

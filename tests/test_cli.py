@@ -141,6 +141,18 @@ def test_missing_path_is_an_error(project: Path, capsys) -> None:
     assert "nope: no such file or directory" in capsys.readouterr().err
 
 
+def test_an_internal_error_is_never_summed_up_as_passed(project: Path, monkeypatch, capsys) -> None:
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr("fixlint.runner.check_source", broken)
+    assert main(["check", "--jobs", "1", "tests/conftest.py"]) == 2
+    captured = capsys.readouterr()
+    assert "internal error: KeyError" in captured.err
+    assert "All checks passed" not in captured.out
+    assert "1 file could not be checked" in captured.out
+
+
 def test_read_only_file_is_not_written(project: Path, capsys) -> None:
     target = project / "tests" / "conftest.py"
     target.chmod(0o444)

@@ -165,7 +165,7 @@ def _check(args: argparse.Namespace) -> int:
             else:
                 fixed.extend(report.applied)
     remaining = [d for report in reports for d in report.diagnostics]
-    _print(args, remaining, fixed)
+    _print(args, remaining, fixed, errors)
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_OK
@@ -200,7 +200,7 @@ def _check_stdin(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FINDINGS if report.diagnostics and not args.exit_zero else EXIT_OK
 
 
-def _print(args: argparse.Namespace, remaining: list[Diagnostic], fixed: list[Diagnostic]) -> None:
+def _print(args: argparse.Namespace, remaining: list[Diagnostic], fixed: list[Diagnostic], errors: int = 0) -> None:
     if args.output_format == "json":
         print(json_document(remaining))
         return
@@ -217,7 +217,7 @@ def _print(args: argparse.Namespace, remaining: list[Diagnostic], fixed: list[Di
                 print(f"    {diagnostic.code} {diagnostic.fix_title}")
     if args.statistics:
         print("\n".join(statistics(remaining, args.unsafe_fixes)))
-    print("\n".join(summary(remaining, len(fixed), args.unsafe_fixes, args.fix)))
+    print("\n".join(summary(remaining, len(fixed), args.unsafe_fixes, args.fix, errors)))
 
 
 def _unified_diff(report: FileReport) -> str:

@@ -58,9 +58,13 @@ def statistics(diagnostics: Iterable[Diagnostic], unsafe_fixes: bool) -> list[st
     ]
 
 
-def summary(remaining: list[Diagnostic], fixed: int, unsafe_fixes: bool, fixing: bool) -> list[str]:
+def summary(
+    remaining: list[Diagnostic], fixed: int, unsafe_fixes: bool, fixing: bool, errors: int = 0
+) -> list[str]:
+    """The closing lines; files that could not be checked are never summed up as "passed"."""
+    failed = [f"{errors} file{'s' if errors != 1 else ''} could not be checked (see the errors above)."]
     if not remaining and not fixed:
-        return ["All checks passed!"]
+        return failed if errors else ["All checks passed!"]
     total = len(remaining) + fixed
     noun = "error" if total == 1 else "errors"
     lines = [f"Found {total} {noun} ({fixed} fixed, {len(remaining)} remaining)." if fixing or fixed
@@ -71,4 +75,4 @@ def summary(remaining: list[Diagnostic], fixed: int, unsafe_fixes: bool, fixing:
         lines.append(f"[*] {can_fix} fixable with the `--fix` option.")
     if hidden:
         lines.append(f"({hidden} hidden fixes can be enabled with the `--unsafe-fixes` option.)")
-    return lines
+    return lines + (failed if errors else [])

@@ -44,6 +44,7 @@ _CONSTRUCTORS = {
 # pytest-vcr, celery.contrib.pytest, pytest-playwright, pytest-docker).
 _PLUGIN_SETTINGS = frozenset({
     "vcr_config", "celery_config", "celery_parameters", "celery_includes", "celery_worker_parameters",
+    "celery_class_tasks",
     "browser_context_args", "browser_type_launch_args", "docker_setup", "docker_cleanup",
 })
 # Methods that add to a log or collection. A container other fixtures only grow this way is an
@@ -59,7 +60,8 @@ def check(context: FileContext) -> Iterator[Finding]:
             continue
         if fixture.name in _PLUGIN_SETTINGS or _filled_by_other_fixtures(context, fixture):
             continue
-        handed = [(located, "returns") for located in fixture.returns]
+        # A generator's ``return value`` ends its teardown; pytest never hands that value out.
+        handed = [] if fixture.is_generator else [(located, "returns") for located in fixture.returns]
         handed += [(located, "yields") for located in fixture.yields]
         for located, verb in handed:
             finding = _check_value(context, fixture, located, verb)
@@ -94,7 +96,9 @@ def _check_value(context: FileContext, fixture: Fixture, located: Located, verb:
         return None
     kind = container_kind(value, context.imports)
     if kind is not None:
-        what, fix = _a(kind), _fix(value, context.imports)
+        what = _a(kind)
+        # ``-> list[str]`` would be wrong after the fix; a typed fixture is left to its author.
+        fix = _fix(value, context.imports) if fixture.function.returns is None else None
     elif isinstance(value, cst.Name):
         kind = _name_kind(fixture, value.value, context.imports)
         if kind is None or _shared_on_purpose(fixture, located, value.value):
@@ -291,8 +295,9 @@ Not flagged: function-scoped fixtures (each test gets a fresh value); a scope th
 literal the analysis can read; tuples, frozensets, `types.MappingProxyType`, named tuples and
 any other object (a settings class, a client); a container the fixture reads again after
 `yield` or hands to a finalizer or an attribute (a deliberate accumulator, such as a list of
-events that the teardown checks); and a class-scoped fixture in a file without classes (outside
-a `conftest.py`), since test functions outside a class each get their own instance.
+events that the teardown checks); a `return` value of a generator fixture (pytest never hands
+it out); and a class-scoped fixture in a file without classes (outside a `conftest.py`), since
+test functions outside a class each get their own instance.
 
 ## Why is this bad?
 pytest creates a broad-scoped fixture once per class, module, package or session and hands
@@ -330,6 +335,7 @@ becomes a tuple (`[1, 2]` -> `(1, 2)`, `[x for ...]` -> `tuple(x for ...)`), a s
 `frozenset({...})`, and a dict becomes `types.MappingProxyType({...})` when the file already
 imports `types` (or `MappingProxyType`). It is unsafe: a test that mutates the value, compares
 it with a list (`[1, 2] != (1, 2)`) or checks `isinstance(value, dict)` fails after the fix, and
-containers nested inside the value stay mutable.
+containers nested inside the value stay mutable. No fix is offered for a fixture with a return
+annotation (`-> list[str]` would no longer be true).
 """,
 )

@@ -161,6 +161,14 @@ def scan_fixture(fixture: Fixture, file_imports: ImportTable) -> Scan:
     return scan
 
 
+def _family_of(qualified: str) -> str | None:
+    """``sys.path`` / ``sys.path.copy`` -> PATH; not ``sys.path_hooks``."""
+    for name in ("sys.path", "sys.modules"):
+        if qualified == name or qualified.startswith(name + "."):
+            return FAMILY_OF[name]
+    return None
+
+
 def _families_read(node: cst.CSTNode, resolver: Resolver) -> set[str]:
     """Which state ``node`` reads, so a name assigned from it holds a saved copy:
     ``os.environ.copy()`` reads ENV, ``os.getcwd()`` CWD, ``settings.DEBUG`` "attr:settings"."""
@@ -170,8 +178,8 @@ def _families_read(node: cst.CSTNode, resolver: Resolver) -> set[str]:
             qualified = resolver.qualified(current) or ""
             if qualified.startswith(("os.environ", "os.getenv")):
                 found.add(ENV)
-            elif qualified.startswith(("sys.path", "sys.modules")):
-                found.add(FAMILY_OF[qualified[:11]])
+            elif (family := _family_of(qualified)) is not None:
+                found.add(family)
             elif qualified:
                 found.add(f"{ATTR}:{root_name(current)}")
         elif isinstance(current, cst.Call) and _last_part(current.func) in _CWD_CALLS:
@@ -280,14 +288,14 @@ def _inside_saving_with(write: Write, imports: ImportTable) -> bool:
     (``with preserved_environ():``, ``with override_settings(...)``) undoes the change on exit."""
     assert write.located is not None
     return any(
-        _mentions(item.item, write.target, imports)
+        mentions(item.item, write.target, imports)
         for ancestor in write.located.ancestors
         if isinstance(ancestor, cst.With)
         for item in ancestor.items
     )
 
 
-def _mentions(node: cst.CSTNode, target: Target, imports: ImportTable) -> bool:
+def mentions(node: cst.CSTNode, target: Target, imports: ImportTable) -> bool:
     owner = _OBJECT_OF.get(target.family, target.owner if target.family == ATTR else "")
     if owner and any(owner in string for string in _literals(node)):
         return True

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixlint.cst_util import short_code
+import libcst as cst
+
+from fixlint.cst_util import code_of, short_code
+from fixlint.imports import ImportTable
 from fixlint.model import Fixture
 from fixlint.rules.base import FileContext, Finding, FixSafety, Rule
 from fixlint.rules.global_restores import (
     assigned_name,
+    mentions,
     never_undone,
     opaque_finalizer,
     scan_fixture,
     unrestored,
 )
 from fixlint.rules.global_state_fix import rewrite_fix, undo_fix
-from fixlint.rules.global_writes import ATTR, CWD, ENV, MODULES, PATH
+from fixlint.rules.global_writes import ATTR, CWD, ENV, MODULES, PATH, Write
 
 _SCOPE_REACH = {
     "class": "every test after the class that uses it",
@@ -43,6 +47,7 @@ def _check_fixture(fixture: Fixture, context: FileContext) -> Iterator[Finding]:
     scan = scan_fixture(fixture, context.imports)
     imports = scan.imports
     leaks = [] if opaque_finalizer(fixture) else unrestored(scan, imports)
+    leaks = [write for write in leaks if not _undone_outside(write, fixture, context, imports)]
     patchers = [located for located in scan.patchers if never_undone(located, fixture)]
     fix = None
     if leaks and not patchers:
@@ -71,6 +76,52 @@ def _check_fixture(fixture: Fixture, context: FileContext) -> Iterator[Finding]:
             f"made through it{suffix}",
             fix,
         )
+
+
+# ``pytester`` / ``testdir`` snapshot and restore the working directory, sys.path and sys.modules.
+_SNAPSHOTTING_FIXTURES = frozenset({"pytester", "testdir"})
+_SNAPSHOTTED = frozenset({CWD, PATH, MODULES})
+# xunit-style teardowns that run after the tests of a class or module, or after each test.
+_XUNIT_TEARDOWNS = frozenset({
+    "teardown_method", "teardown_function", "teardown_class", "teardown_module", "teardown",
+    "tearDown", "tearDownClass", "tearDownModule",
+})
+
+
+def _undone_outside(write: Write, fixture: Fixture, context: FileContext, imports: ImportTable) -> bool:
+    """Is the change undone by code outside the fixture that runs after it: ``pytester`` (which it
+    requests), a fixture of this file it requests (torn down after it), or an xunit teardown of
+    its class or module that mentions the same state?"""
+    if write.target.family in _SNAPSHOTTED and _SNAPSHOTTING_FIXTURES & set(fixture.parameters):
+        return True
+    if write.kind == "delete" and write.target.family == ATTR and _tolerates_missing(write):
+        return True  # ``try: del settings.cache except AttributeError``: a cache reset, recomputed on use
+    return any(mentions(body, write.target, imports) for body in _teardowns_around(fixture, context))
+
+
+def _tolerates_missing(write: Write) -> bool:
+    """Is the delete inside ``try: ... except AttributeError`` or ``with suppress(AttributeError)``?"""
+    for node in write.located.ancestors if write.located else ():
+        if isinstance(node, cst.Try) and any(
+            handler.type is not None and "AttributeError" in code_of(handler.type) for handler in node.handlers
+        ):
+            return True
+        if isinstance(node, cst.With) and any("AttributeError" in code_of(item.item) for item in node.items):
+            return True
+    return False
+
+
+def _teardowns_around(fixture: Fixture, context: FileContext) -> Iterator[cst.CSTNode]:
+    for other in context.fixtures:
+        if other.name in fixture.parameters and other is not fixture and other.is_generator:
+            yield other.function.body
+    statements: list[cst.CSTNode] = list(context.module.body)
+    for statement in context.module.body:
+        if isinstance(statement, cst.ClassDef) and statement.name.value == fixture.class_name:
+            statements.extend(statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ())
+    for statement in statements:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in _XUNIT_TEARDOWNS:
+            yield statement.body
 
 
 def _reach(fixture: Fixture) -> tuple[str, str]:
@@ -119,6 +170,15 @@ fixture parameters or to `self` are not global. A `MonkeyPatch()` the fixture yi
 stores or passes on may be undone by whoever receives it. A fixture with `scope="session"`
 and `autouse=True` is meant to change the whole session and is not flagged; neither is a
 fixture whose scope is not a literal.
+
+Code outside the fixture that runs after it counts too: the teardown of a fixture of the same
+file that it requests (torn down after it), an xunit teardown of its class or module
+(`teardown_method`, `tearDown`, `teardown_module`, ...) that mentions the same state, and
+`pytester` / `testdir` when it requests them (they snapshot and restore the working directory,
+`sys.path` and `sys.modules`). Deleting an attribute under `except AttributeError` or
+`suppress(AttributeError)` is a cache reset (a `cached_property` is computed again on the next
+access) and is not flagged. Restores in a `conftest.py` (an autouse fixture that saves and
+restores the environment) are not seen yet: `# noqa: FXL303` on such a suite's fixtures.
 
 ## Why is this bad?
 The process outlives the fixture. When a function-scoped fixture sets `os.environ["TZ"]`,

@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 import libcst as cst
 
-from fixlint.cst_util import SCOPES, children, dotted_name
+from fixlint.cst_util import SCOPES, children, dotted_name, walk
 from fixlint.imports import ImportTable
 
 # The decorators that make a function a fixture, by qualified name (through any import alias).
@@ -298,7 +298,19 @@ def _scan_body(fixture: Fixture) -> None:
 def class_scope_is_shared(fixture: Fixture, module: cst.Module, path: str) -> bool:
     """Can a class-scoped fixture really be shared by several tests? A test function outside any
     class gets a fresh instance for itself (pytest 9.2), so only when a class can request it: the
-    fixture is a method, the file has classes, or it is a conftest.py (visible to other files)."""
+    fixture is a method or in a conftest.py (visible to other files), or a class of this file
+    requests it (a parameter of that name, ``usefixtures("name")``, or the fixture is autouse)."""
     if fixture.class_name is not None or PurePath(path).name == "conftest.py":
         return True
-    return any(isinstance(stmt, cst.ClassDef) for stmt in module.body)
+    classes = [stmt for stmt in module.body if isinstance(stmt, cst.ClassDef)]
+    if fixture.autouse:
+        return bool(classes)
+    quoted = (f'"{fixture.name}"', f"'{fixture.name}'")
+    for cls in classes:
+        for node in walk(cls, enter_scopes=True):
+            if isinstance(node, cst.Param) and node.name.value == fixture.name:
+                return True
+        text = module.code_for_node(cls)
+        if "usefixtures" in text and any(name in text for name in quoted):
+            return True
+    return False

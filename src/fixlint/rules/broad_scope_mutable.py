@@ -296,8 +296,8 @@ literal the analysis can read; tuples, frozensets, `types.MappingProxyType`, nam
 any other object (a settings class, a client); a container the fixture reads again after
 `yield` or hands to a finalizer or an attribute (a deliberate accumulator, such as a list of
 events that the teardown checks); a `return` value of a generator fixture (pytest never hands
-it out); and a class-scoped fixture in a file without classes (outside a `conftest.py`), since
-test functions outside a class each get their own instance.
+it out); and a class-scoped fixture outside a class and a `conftest.py` that no class of its
+file requests, since test functions outside a class each get their own instance.
 
 ## Why is this bad?
 pytest creates a broad-scoped fixture once per class, module, package or session and hands

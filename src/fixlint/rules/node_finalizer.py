@@ -9,6 +9,7 @@ its next param; ``request.addfinalizer`` ties it to the fixture instance instead
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePath
 
 import libcst as cst
 
@@ -27,7 +28,7 @@ _NODE_OF_SCOPE = {
 
 def check(context: FileContext) -> Iterator[Finding]:
     for fixture in context.fixtures:
-        if fixture.scope not in _NODE_OF_SCOPE or not _parametrized(fixture):
+        if fixture.scope not in _NODE_OF_SCOPE or not _parametrized(fixture, context):
             continue
         if fixture.scope == "class" and not class_scope_is_shared(fixture, context.module, context.path):
             continue
@@ -36,18 +37,26 @@ def check(context: FileContext) -> Iterator[Finding]:
                 yield _finding(fixture, finalizer)
 
 
-def _parametrized(fixture: Fixture) -> bool:
-    """``params=`` on the decorator, or ``request.param`` read in the body (indirect parametrization,
-    also ``getattr(request, "param", ...)`` / ``hasattr(request, "param")``)."""
+def _parametrized(fixture: Fixture, context: FileContext) -> bool:
+    """``params=`` on the decorator, or ``request.param`` read in the body (indirect parametrization).
+
+    ``getattr(request, "param", 8000)`` / ``hasattr(request, "param")`` make the param optional:
+    the fixture may well run with one instance only. Outside a conftest.py (whose users are in
+    other files) it counts only when this file parametrizes the fixture with ``indirect``."""
     if fixture.has_params:
         return True
+    direct = optional = False
     for node in walk(fixture.function.body, enter_scopes=True):
         if isinstance(node, cst.Attribute) and node.attr.value == "param":
-            if dotted_name(node.value) == "request":
-                return True
+            direct = direct or dotted_name(node.value) == "request"
         elif _reads_param_dynamically(node):
-            return True
-    return False
+            optional = True
+    if not optional:
+        return direct
+    if PurePath(context.path).name == "conftest.py":
+        return True
+    text = context.module.code
+    return "indirect" in text and any(quoted in text for quoted in (f'"{fixture.name}"', f"'{fixture.name}'"))
 
 
 def _reads_param_dynamically(node: cst.CSTNode) -> bool:
@@ -101,9 +110,11 @@ through `getattr(request, "param", ...)` or `hasattr(request, "param")`), which 
 parametrize it indirectly (`@pytest.mark.parametrize("srv", [...], indirect=True)`).
 
 Function-scoped fixtures are not flagged: there `request.node` is the test item, so its
-finalizers run right after the test. A class-scoped fixture in a file with no classes (and not
-in a `conftest.py`) is not flagged either: test functions outside a class get their own
-instance, and `request.node` is the test.
+finalizers run right after the test. A class-scoped fixture outside a class and a `conftest.py`
+is flagged only when a class of its file requests it (a parameter, `usefixtures`, or autouse):
+test functions outside a class get their own instance, and `request.node` is the test. A param
+read with a default (`getattr(request, "param", 8000)`, or behind `hasattr`) is optional; outside
+a `conftest.py` it counts only when the file parametrizes the fixture with `indirect`.
 
 ## Why is this bad?
 `request.node` is the collection node of the fixture's scope: the test class, the module, the

@@ -1,3 +1,4 @@
+import pytest
 from pytest import fixture as fx
 
 from myapp.storage import Bucket
@@ -26,3 +27,9 @@ def region_client(request):
         client.close
     )
     return client
+
+
+@pytest.mark.parametrize("region_client", ["eu-west-1", "ap-south-1"], indirect=True)
+class TestClients:
+    def test_list(self, region_client):
+        assert region_client.list() == []

@@ -315,3 +315,18 @@ def user_resource(releases: tuple[str, ...]) -> ResourceKind:
     fix = (f"{{name}}.{first}()",) if first and "." not in first else ()
     return ResourceKind("resource", "releases", releases,
                         "it stays open until the garbage collector reclaims it{when}", fix)
+
+
+def resource_table() -> str:
+    """``RESOURCES`` as the Markdown table FXL301's explanation shows: one row per kind."""
+    rows: dict[ResourceKind, list[str]] = {}
+    for created_by, kind in RESOURCES.items():
+        rows.setdefault(kind, []).append(created_by)
+    lines = ["| created by | released by |", "| --- | --- |"]
+    for kind, names in rows.items():
+        condition = ", once started" if kind.needs_start else ""
+        if kind.only_with is not None:
+            condition = f", with `{kind.only_with[0]}={kind.only_with[1]}`"
+        releases = " / ".join(f"`{name}`" if "." in name else f"`.{name}()`" for name in kind.release)
+        lines.append(f"| {', '.join(f'`{name}`' for name in names)}{condition} | {releases} |")
+    return "\n".join(lines)

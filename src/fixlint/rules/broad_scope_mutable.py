@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from fixlint.cst_util import binds, names_used, walk
+from fixlint.fallible import COLLECTING_METHODS
 from fixlint.imports import ImportTable
 from fixlint.model import Fixture, Located, class_scope_is_shared, statement_path
 from fixlint.ownership import aliases, handed_elsewhere
@@ -49,7 +50,7 @@ _PLUGIN_SETTINGS = frozenset({
 })
 # Methods that add to a log or collection. A container other fixtures only grow this way is an
 # accumulator; one they overwrite (``settings["debug"] = True``) is the leak this rule is about.
-_ACCUMULATING_METHODS = frozenset({"append", "appendleft", "extend", "extendleft", "insert", "add"})
+_ACCUMULATING_METHODS = (COLLECTING_METHODS - {"discard"}) | {"extendleft"}
 
 
 def check(context: FileContext) -> Iterator[Finding]:

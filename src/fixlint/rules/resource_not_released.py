@@ -28,7 +28,7 @@ from fixlint.cst_util import (
 from fixlint.imports import ImportTable
 from fixlint.model import Fixture, statement_path
 from fixlint.ownership import aliases, handed_elsewhere
-from fixlint.resources import VALUE_BUILTINS, VALUE_MODULES, ResourceKind, is_release_name
+from fixlint.resources import VALUE_BUILTINS, VALUE_MODULES, ResourceKind, is_release_name, resource_table
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 from fixlint.rules.return_inside_with import annotation_for_yield
 
@@ -442,21 +442,7 @@ Flags a fixture that creates a known resource and never releases it: no teardown
 `yield`, no finalizer, no `with`, no release call anywhere in the fixture. The resources are
 listed in one table:
 
-| created by | released by |
-| --- | --- |
-| `open()`, `io.open`, `codecs.open`, `gzip.open`, `bz2.open`, `lzma.open`, `tarfile.open`, `zipfile.ZipFile` | `.close()` |
-| `socket.socket`, `socket.create_connection`, `socket.create_server` | `.close()` |
-| `sqlite3.connect` and other DB-API `connect` functions (psycopg, psycopg2, pymysql, MySQLdb, pyodbc, cx_Oracle, oracledb, duckdb) | `.close()` |
-| `sqlalchemy.create_engine` | `.dispose()` |
-| `asyncio.new_event_loop` | `.close()` |
-| `subprocess.Popen`, `asyncio.create_subprocess_exec` / `_shell` | `.terminate()` / `.kill()` / `.wait()` / `.communicate()` |
-| `concurrent.futures.ThreadPoolExecutor` / `ProcessPoolExecutor` | `.shutdown()` |
-| `multiprocessing.Pool`, `multiprocessing.pool.ThreadPool` | `.close()` / `.terminate()` / `.join()` |
-| `http.server.HTTPServer` / `ThreadingHTTPServer`, `socketserver` servers, `wsgiref.simple_server.make_server`, `xmlrpc.server.SimpleXMLRPCServer` | `.server_close()` / `.shutdown()` |
-| `threading.Thread` / `Timer`, `multiprocessing.Process`, once started | `.join()` |
-| `tempfile.mkdtemp` | `shutil.rmtree` |
-| `tempfile.mkstemp`, `tempfile.NamedTemporaryFile(delete=False)` | `os.remove` / `os.unlink` |
-| `tempfile.TemporaryDirectory()` outside `with` | `.cleanup()` |
+""" + resource_table() + """
 
 Add your own in `pyproject.toml`; a value is a method name or a dotted function that is given
 the resource:

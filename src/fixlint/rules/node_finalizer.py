@@ -28,13 +28,13 @@ _NODE_OF_SCOPE = {
 
 def check(context: FileContext) -> Iterator[Finding]:
     for fixture in context.fixtures:
-        if fixture.scope not in _NODE_OF_SCOPE or not _parametrized(fixture, context):
+        on_node = [finalizer for finalizer in fixture.finalizers if finalizer.receiver == "request.node"]
+        if not on_node or fixture.scope not in _NODE_OF_SCOPE or not _parametrized(fixture, context):
             continue
         if fixture.scope == "class" and not class_scope_is_shared(fixture, context.module, context.path):
             continue
-        for finalizer in fixture.finalizers:
-            if finalizer.receiver == "request.node":
-                yield _finding(fixture, finalizer)
+        for finalizer in on_node:
+            yield _finding(fixture, finalizer)
 
 
 def _parametrized(fixture: Fixture, context: FileContext) -> bool:

@@ -47,12 +47,8 @@ class _Acquisition:
 
 
 def check(context: FileContext) -> Iterator[Finding]:
-    module_names: set[str] | None = None  # computed once, when a fixture mentions a resource
+    module_names = _module_level_names(context.module) if context.fixtures else set()
     for fixture in context.fixtures:
-        if not any(isinstance(node, cst.Call) for node in walk(fixture.function.body)):
-            continue
-        if module_names is None:
-            module_names = _module_level_names(context.module)
         unknown = _Names(set(fixture.parameters) | names_bound(fixture.function.body), module_names)
         for acquisition in _acquisitions(fixture, context.imports, context.resources, unknown):
             if _may_be_released(context, fixture, acquisition):
@@ -329,7 +325,7 @@ def _fix(context: FileContext, fixture: Fixture, acquisition: _Acquisition) -> F
     block = fixture.function.body
     assert isinstance(block, cst.IndentedBlock)
     if fixture.is_generator:
-        new_body = _append_to_teardown(fixture, body, acquisition, name, releases)
+        new_body = _append_to_teardown(fixture, body, acquisition, releases)
     else:
         new_body = _return_to_yield(fixture, body, acquisition, name, releases)
     if new_body is None:
@@ -338,9 +334,10 @@ def _fix(context: FileContext, fixture: Fixture, acquisition: _Acquisition) -> F
     if annotation is False:
         return None
     new_function = fixture.function.with_changes(body=block.with_changes(body=new_body), returns=annotation)
+    action = "Release" if fixture.is_generator else f"Yield `{name}` and release"
     return Fix(
         FixSafety.UNSAFE,
-        f"Yield `{name}` and release it after the test: `{_code(releases)}`",
+        f"{action} it after the test: `{_code(releases)}`",
         fixture.function,
         new_function,
     )
@@ -387,9 +384,10 @@ def _append_to_teardown(
     fixture: Fixture,
     body: list[cst.BaseStatement] | tuple[cst.BaseStatement, ...],
     acquisition: _Acquisition,
-    name: str,
     releases: list[cst.BaseStatement],
 ) -> list[cst.BaseStatement] | None:
+    """The release lines after the last statement of a yield fixture whose ``yield`` is a
+    statement of the function body."""
     if len(fixture.yields) != 1 or fixture.returns or not acquisition.names:
         return None
     path = statement_path(fixture.yields[0])

@@ -4,7 +4,9 @@ Layout: ``tests/fixtures_corpus/<CODE>/<case>.py`` (or a folder holding a small 
 Beside a case: ``<case>.fix.py`` is the expected ``--fix`` output and ``<case>.unsafe.py``
 the expected ``--fix --unsafe-fixes`` output. A missing ``.fix.py`` means ``--fix`` must
 leave the case unchanged; a missing ``.unsafe.py`` means unsafe fixes add nothing.
-Near misses are cases named ``ok_*.py``: they must produce no finding at all.
+Near misses are cases named ``ok_*.py``, or files in a folder named ``ok_*``: they must
+produce no finding at all. A folder holding a ``pytest.ini`` is a small project of its own
+(conftest.py files, sub-packages): its rootdir, as pytest would find it.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ class Case:
 
     @property
     def is_near_miss(self) -> bool:
-        return self.path.name.startswith("ok_")
+        """``ok_*.py``, or any file in an ``ok_*`` folder (a near-miss tree)."""
+        return any(part.startswith("ok_") for part in self.path.relative_to(CORPUS).parts)
 
 
 def cases() -> list[Case]:

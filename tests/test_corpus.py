@@ -8,13 +8,19 @@ import pytest
 
 from corpus import CORPUS, Case, cases
 from fixlint.engine import check_source
+from fixlint.project import ProjectIndex
 from fixlint.rules import ALL_RULES
 
 CASES = cases()
 
 
 def _run(source: bytes, case: Case, **options: bool):
-    report = check_source(source, case.id, ALL_RULES, **options)
+    """The default rules plus the case folder's own rule (FXL405 is off by default), on the
+    case's real path, so the conftest.py files around it are part of the check. Installed
+    plugins are left out: what the corpus expects must not depend on this environment."""
+    rules = [rule for rule in ALL_RULES if rule.default or case.id.startswith(f"{rule.code}/")]
+    project = ProjectIndex(installed_plugins=())
+    report = check_source(source, str(case.path), rules, project=project, **options)
     assert report.error is None, report.error
     return report
 

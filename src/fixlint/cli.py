@@ -20,7 +20,7 @@ from fixlint.engine import Diagnostic, FileReport
 from fixlint.output import FORMATS, json_document, statistics, summary, text_line
 from fixlint.rule_docs import render_rule
 from fixlint.rules import ALL_RULES, UnknownCode, matching
-from fixlint.runner import check_bytes, make_job, run_jobs, write_fixed
+from fixlint.runner import check_bytes, make_index, make_job, run_jobs, write_fixed
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="apply exclude patterns to files named on the command line too")
     check.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="worker processes (default: one per CPU for large runs)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="read every conftest.py again instead of using .fixlint_cache")
 
     rule = commands.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?", help="a rule code, e.g. FXL201")
@@ -132,7 +134,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"fixlint: error: {path}: no such file or directory", file=sys.stderr)
     files = list(discover([p for p in paths if p.exists()], settings, force_exclude=args.force_exclude))
     jobs = [make_job(path, settings, fix=fixing, unsafe_fixes=args.unsafe_fixes) for path in files]
-    reports = run_jobs(jobs, args.jobs)
+    reports = run_jobs(jobs, args.jobs, make_index(settings, use_cache=not args.no_cache))
 
     errors = len(missing)
     changed: list[FileReport] = []
@@ -179,7 +181,7 @@ def _check_stdin(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.buffer.write(source)  # an editor replaces its buffer with this: unchanged
         return EXIT_OK
     job = make_job(name, settings, fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes)
-    report = check_bytes(source, job)
+    report = check_bytes(source, job, make_index(settings, use_cache=not args.no_cache))
     if report.error:
         print(f"fixlint: error: {name}: {report.error}", file=sys.stderr)
         if args.fix:

@@ -32,7 +32,8 @@ DEFAULT_EXCLUDE = (
 
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "fixture-decorators")
 CODE_KEYS = ("select", "ignore", "extend-select")
-KNOWN_KEYS = (*LIST_KEYS, "per-file-ignores", "resources")
+KNOWN_KEYS = (*LIST_KEYS, "per-file-ignores", "resources", "plugin-fixtures")
+SCOPES = ("function", "class", "module", "package", "session")
 
 
 class ConfigError(Exception):
@@ -52,6 +53,8 @@ class Settings:
     fixture_decorators: tuple[str, ...] = ()
     # FXL301's own resources: ``"myapp.db.connect" = "close"`` (a method, or a function given it)
     resources: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Fixtures of plugins fixlint cannot read, by name: ``mocker = "function"``
+    plugin_fixtures: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def rules(self) -> tuple[Rule, ...]:
@@ -155,6 +158,16 @@ def load_settings(config_path: Path | None, *, cwd: Path | None = None) -> Setti
         if not releases or not all(name.replace(".", "").replace("_", "").isalnum() for name in releases):
             raise ConfigError(f"{entry} must name a release method (\"close\") or function (\"shutil.rmtree\")")
         resources.append((acquire, tuple(releases)))
+    plugin_fixtures: list[tuple[str, str]] = []
+    raw = table.get("plugin-fixtures", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} key 'plugin-fixtures' must be a table of fixture name = \"scope\"")
+    for name, scope in raw.items():
+        if scope not in SCOPES:
+            raise ConfigError(
+                f"{where} key 'plugin-fixtures' entry '{name}' must be one of {', '.join(SCOPES)} (got {scope!r})"
+            )
+        plugin_fixtures.append((name, scope))
     return Settings(
         root=config_path.parent,
         config_path=config_path,
@@ -166,6 +179,7 @@ def load_settings(config_path: Path | None, *, cwd: Path | None = None) -> Setti
         extend_exclude=tuple(values.get("extend-exclude", ())),
         fixture_decorators=tuple(values.get("fixture-decorators", ())),
         resources=tuple(resources),
+        plugin_fixtures=tuple(plugin_fixtures),
     )
 
 

@@ -18,9 +18,10 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from fixlint.fixes import Edit, apply_edits, edit_for
 from fixlint.imports import build_import_table
-from fixlint.model import build_fixtures
+from fixlint.model import build_fixtures, prefilter_terms
 from fixlint.noqa import file_noqa, is_suppressed, line_noqa
 from fixlint.parser import parse_module
+from fixlint.project import ProjectIndex
 from fixlint.resources import RESOURCES, ResourceKind, user_resource
 from fixlint.rules.base import FileContext, Finding, FixSafety, Rule
 from fixlint.rules.syntax_error import SYNTAX_ERROR
@@ -53,13 +54,6 @@ class FileReport:
     error: str | None = None  # an internal error: nothing may be written for this file
 
 
-def prefilter_terms(extra_decorators: Iterable[str] = ()) -> tuple[bytes, ...]:
-    """Byte strings of which a file must contain one to hold any fixture."""
-    terms = {b"fixture"}
-    terms.update(name.rsplit(".", 1)[-1].encode() for name in extra_decorators)
-    return tuple(sorted(terms))
-
-
 def check_source(
     source: bytes,
     path: str,
@@ -69,10 +63,12 @@ def check_source(
     resources: Sequence[tuple[str, tuple[str, ...]]] = (),
     fix: bool = False,
     unsafe_fixes: bool = False,
+    project: ProjectIndex | None = None,
 ) -> FileReport:
     """Check one file's bytes; with ``fix``, also apply fixes to a fixed point.
 
-    ``resources`` adds the user's own acquire -> release pairs to FXL301's table."""
+    ``resources`` adds the user's own acquire -> release pairs to FXL301's table; ``project``
+    is the index of the files around this one (a fresh one is made when not given)."""
     report = FileReport(path)
     if not any(term in source for term in prefilter_terms(extra_decorators)):
         return report
@@ -82,10 +78,11 @@ def check_source(
     rules = [rule for rule in rules if not (file_codes and rule.code.startswith(tuple(file_codes)))]
     allowed = {FixSafety.SAFE, FixSafety.UNSAFE} if unsafe_fixes else {FixSafety.SAFE}
     known = {**RESOURCES, **{acquire: user_resource(releases) for acquire, releases in resources}}
+    project = project if project is not None else ProjectIndex(extra_decorators=tuple(extra_decorators))
 
     current = source
     for _ in range(MAX_FIX_PASSES):
-        analysis = _analyse(current, path, rules, extra_decorators, known)
+        analysis = _analyse(current, path, rules, extra_decorators, known, project)
         if isinstance(analysis, Diagnostic):
             if SYNTAX_ERROR in rules:
                 report.diagnostics = [analysis]
@@ -137,6 +134,7 @@ def _analyse(
     rules: Sequence[Rule],
     extra_decorators: Sequence[str],
     resources: Mapping[str, ResourceKind],
+    project: ProjectIndex,
 ) -> tuple[cst.Module, list[Finding], list[Diagnostic]] | Diagnostic:
     try:
         module = parse_module(source)
@@ -148,6 +146,8 @@ def _analyse(
         imports=(imports := build_import_table(module)),
         fixtures=build_fixtures(module, imports, extra_decorators),
         resources=resources,
+        source=source,
+        project=project,
     )
     findings = [
         finding

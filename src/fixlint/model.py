@@ -20,6 +20,13 @@ from fixlint.imports import ImportTable
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture"})
 
 
+def prefilter_terms(extra_decorators: Iterable[str] = ()) -> tuple[bytes, ...]:
+    """Byte strings of which a file must contain one to hold any fixture."""
+    terms = {b"fixture"}
+    terms.update(name.rsplit(".", 1)[-1].encode() for name in extra_decorators)
+    return tuple(sorted(terms))
+
+
 @dataclass(frozen=True)
 class Located:
     """A node inside a fixture body and its ancestors, outermost (the FunctionDef) first."""

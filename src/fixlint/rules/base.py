@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
 import libcst as cst
@@ -16,7 +18,10 @@ import libcst as cst
 if TYPE_CHECKING:
     from fixlint.imports import ImportTable
     from fixlint.model import Fixture
+    from fixlint.project import ProjectIndex
     from fixlint.resources import ResourceKind
+    from fixlint.summary import ModuleSummary
+    from fixlint.view import FileView
 
 
 class FixSafety(str, enum.Enum):
@@ -56,6 +61,24 @@ class FileContext:
     imports: "ImportTable"
     fixtures: "list[Fixture]"
     resources: "Mapping[str, ResourceKind]"  # FXL301's table, the user's entries included
+    source: bytes = b""  # the bytes the module was parsed from
+    project: "ProjectIndex | None" = None  # the files around this one (conftest.py chain, plugins)
+
+    @cached_property
+    def summary(self) -> "ModuleSummary":
+        """What this file offers other files: its module-level fixtures, imports, plugins."""
+        from fixlint.summary import summarize
+
+        return summarize(str(Path(self.path).absolute()), self.module, self.imports, self.fixtures, self.source)
+
+    @cached_property
+    def view(self) -> "FileView":
+        """Fixture resolution from this file (built on first use: only the FXL4xx rules need it)."""
+        from fixlint.project import ProjectIndex
+        from fixlint.view import build_view
+
+        project = self.project if self.project is not None else ProjectIndex()
+        return build_view(self.path, self.summary, self.module, self.fixtures, self.source, project)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from pytest import fixture as fx
 from myapp.net import open_channel, start_server
 
 
-@pa.fixture
+@pa.fixture(scope="class")
 async def server():
     srv = await start_server(port=0)  # expect: FXL201
     await srv.wait_ready()

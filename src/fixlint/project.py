@@ -1,0 +1,340 @@
+"""The project index: the fixtures a file can see without defining them itself.
+
+pytest resolves a requested name by looking, nearest first, in the test's class, its module,
+the conftest.py files of its directory and every directory above it (up to the rootdir),
+the plugins (``pytest_plugins`` modules, installed pytest11 plugins) and pytest's built-ins.
+This module finds and reads the files beyond the checked one: the conftest.py chain, plugin
+modules, and modules fixtures are imported from. Each is read once per process (memoised),
+and its summary is kept on disk keyed by content (``SummaryCache``), so a second run parses
+no unchanged conftest.py. The checked file's own levels (module, classes) are added by
+``view.py``, from the model the engine has already built.
+"""
+
+from __future__ import annotations
+
+import configparser
+import shlex
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from fixlint import known_fixtures
+from fixlint.cache import SummaryCache
+from fixlint.summary import EMPTY_SUMMARY, FixtureDef, ModuleSummary, read_summary
+
+# Files that make a directory pytest's rootdir (when they hold pytest configuration).
+_INI_FILES = (("pytest.ini", None), (".pytest.ini", None), ("pyproject.toml", "[tool.pytest"),
+              ("tox.ini", "[pytest]"), ("setup.cfg", "[tool:pytest]"))
+_STAR_DEPTH = 4  # how far ``from x import *`` chains are followed
+
+
+@dataclass(frozen=True)
+class MaybeFixture:
+    """A name that may hold a fixture we cannot read (imported from outside the project,
+    assigned at module level): it shadows what lies beyond it, with an unknown scope."""
+
+    name: str
+    origin: str
+
+
+
+@dataclass(frozen=True)
+class Level:
+    """One place pytest looks for a name; ``open`` when it may define names nobody can read
+    (a star import from outside the project, ``pytest_plugins`` computed at run time...)."""
+
+    label: str
+    definitions: Mapping[str, tuple[FixtureDef | MaybeFixture, ...]]
+    open: bool = False
+
+
+def level_of(label: str, definitions: Iterable[FixtureDef | MaybeFixture], open_: bool = False) -> Level:
+    table: dict[str, list[FixtureDef | MaybeFixture]] = {}
+    for definition in definitions:
+        table.setdefault(definition.name, []).append(definition)
+    return Level(label, {name: tuple(found) for name, found in table.items()}, open_)
+
+
+@dataclass
+class ProjectIndex:
+    """Summaries of the files around the checked ones, memoised; see the module docstring.
+
+    ``summaries`` may be seeded (worker processes get the main process's), ``cache`` is the
+    on-disk store, ``plugin_fixtures`` the user's ``[tool.fixlint] plugin-fixtures`` table and
+    ``installed_plugins`` the pytest11 entry points to read (None: those of this environment)."""
+
+    extra_decorators: tuple[str, ...] = ()
+    plugin_fixtures: tuple[tuple[str, str], ...] = ()
+    installed_plugins: tuple[str, ...] | None = None
+    cache: SummaryCache | None = None
+    summaries: dict[str, ModuleSummary | None] = field(default_factory=dict)
+    _roots: dict[Path, Path] = field(default_factory=dict)
+    _outer: dict[tuple[Path, tuple[str, ...]], tuple[Level, ...]] = field(default_factory=dict)
+
+    # -- files ---------------------------------------------------------------------------
+
+    def summary(self, path: Path) -> ModuleSummary | None:
+        """The summary of ``path`` (None when it cannot be read or parsed)."""
+        key = str(path)
+        if key not in self.summaries:
+            self.summaries[key] = self._read(path)
+        return self.summaries[key]
+
+    def _read(self, path: Path) -> ModuleSummary | None:
+        return read_summary(path, self.extra_decorators, self.cache)
+
+    def root_of(self, directory: Path) -> Path:
+        """pytest's rootdir for files in ``directory``: the nearest directory above holding
+        pytest configuration, else the nearest with setup.py or .git, else the filesystem root."""
+        if directory not in self._roots:
+            self._roots[directory] = _find_root(directory)
+        return self._roots[directory]
+
+    def conftests(self, directory: Path) -> list[Path]:
+        """conftest.py files in ``directory`` and above, up to the rootdir, nearest first."""
+        root = self.root_of(directory)
+        found: list[Path] = []
+        for folder in (directory, *directory.parents):
+            candidate = folder / "conftest.py"
+            if candidate.is_file():
+                found.append(candidate)
+            if folder == root:
+                break
+        return found
+
+    def resolve_module(self, module: str, importer: Path, *, installed: bool = False) -> Path | None:
+        """The file a (possibly relative) module name means, seen from ``importer``: searched
+        in the importer's package, the directories above it (and their ``src``), and, with
+        ``installed``, ``sys.path``. Nothing is imported."""
+        dots = len(module) - len(module.lstrip("."))
+        parts = [part for part in module[dots:].split(".") if part]
+        if dots:
+            base = importer.parent
+            for _ in range(dots - 1):
+                base = base.parent
+            return _module_file(base, parts)
+        if not parts:
+            return None
+        bases = [base for folder in importer.parents for base in (folder, folder / "src")]
+        if installed:
+            bases += [Path(entry) for entry in sys.path if entry]
+        for base in bases:
+            found = _module_file(base, parts)
+            if found is not None:
+                return found
+        return None
+
+    # -- levels ----------------------------------------------------------------------------
+
+    def outer_levels(self, path: Path, own_plugins: tuple[str, ...] = ()) -> tuple[Level, ...]:
+        """What a file at ``path`` sees beyond itself, nearest first: its conftest.py chain,
+        the plugins, pytest's built-ins. ``own_plugins``: the file's own ``pytest_plugins``."""
+        directory = path.parent
+        key = (directory, own_plugins)
+        if key not in self._outer:
+            levels: list[Level] = []
+            plugin_names = [*own_plugins, *ini_plugins(self.root_of(directory))]
+            for conftest in self.conftests(directory):
+                if conftest == path:
+                    continue  # a conftest.py's own fixtures are its module level
+                summary = self.summary(conftest) or EMPTY_SUMMARY
+                levels.append(self.module_level(conftest, summary, self._label(conftest)))
+                plugin_names.extend(summary.plugins)
+            levels.append(self._plugin_level(path, plugin_names))
+            levels.append(level_of("pytest", _builtin_defs()))
+            self._outer[key] = tuple(levels)
+        return self._outer[key]
+
+    def module_level(self, path: Path, summary: ModuleSummary, label: str) -> Level:
+        """A module's fixtures, with the names it imports resolved where the project holds them."""
+        definitions: list[FixtureDef | MaybeFixture] = list(summary.fixtures)
+        open_ = summary.dynamic
+        defined = {d.name for d in summary.fixtures}
+        for name in summary.maybe:
+            if name not in defined:
+                definitions.append(MaybeFixture(name, label))
+        imported, unknown = self._imported(path, summary, 0)
+        definitions.extend(d for d in imported if d.name not in defined)
+        open_ |= unknown
+        return level_of(label, definitions, open_)
+
+    def _imported(self, path: Path, summary: ModuleSummary, depth: int) -> tuple[list[FixtureDef | MaybeFixture], bool]:
+        """Definitions a module gets from its ``from x import ...`` lines; True when a star
+        import brings names we cannot read."""
+        found: list[FixtureDef | MaybeFixture] = []
+        unknown = False
+        for item in summary.imports:
+            target = self.resolve_module(item.module, path)
+            source = self.summary(target) if target is not None else None
+            if item.star:
+                if source is None or depth >= _STAR_DEPTH:
+                    unknown |= _may_hold_fixtures(item.module)
+                    continue
+                found.extend(source.fixtures)
+                found.extend(MaybeFixture(name, item.module) for name in source.maybe)
+                more, more_unknown = self._imported(target, source, depth + 1)  # type: ignore[arg-type]
+                found.extend(more)
+                unknown |= more_unknown or source.dynamic
+                continue
+        found.extend(self.imported_functions(path, summary).values())
+        return found, unknown
+
+    def imported_functions(self, path: Path, summary: ModuleSummary) -> dict[str, FixtureDef]:
+        """``from x import name``: local name -> the fixture it is, when x is a file we can read.
+        pytest names an imported fixture after the attribute unless ``name=`` was given."""
+        found: dict[str, FixtureDef] = {}
+        for item in summary.imports:
+            if item.star:
+                continue
+            target = self.resolve_module(item.module, path)
+            source = self.summary(target) if target is not None else None
+            by_function = {d.function: d for d in source.fixtures} if source else {}
+            for local, original in item.names:
+                definition = by_function.get(original)
+                if definition is not None:
+                    renamed = definition.name == definition.function and local != definition.name
+                    found[local] = replace(definition, name=local) if renamed else definition
+        return found
+
+    def _plugin_level(self, path: Path, names: Iterable[str]) -> Level:
+        """Fixtures of the plugins in ``pytest_plugins`` (followed recursively), the installed
+        pytest11 plugins, the user's ``plugin-fixtures`` and the known plugins' tables."""
+        definitions: list[FixtureDef | MaybeFixture] = []
+        open_ = False
+        seen: set[str] = set()
+        pending = [(name, path) for name in names]
+        installed = self.installed_plugins if self.installed_plugins is not None else _entry_point_modules()
+        pending += [(name, path) for name in installed]
+        while pending:
+            name, importer = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in known_fixtures.PYTESTER_PLUGINS or name.startswith("_pytest."):
+                continue  # pytest's own plugins: their fixtures are with the built-ins
+            key = known_fixtures.plugin_key(name)
+            if key is not None:
+                seen.add(key)
+                definitions.extend(_table_defs(known_fixtures.PLUGINS[key], key))
+                continue
+            target = self.resolve_module(name, importer, installed=True)
+            summary = self.summary(target) if target is not None else None
+            if summary is None:
+                open_ = True  # a plugin we cannot read may define any name
+                continue
+            level = self.module_level(target, summary, name)  # type: ignore[arg-type]
+            definitions.extend(d for found in level.definitions.values() for d in found)
+            open_ |= level.open
+            pending.extend((plugin, target) for plugin in summary.plugins)  # type: ignore[misc]
+        definitions.extend(_table_defs(dict(self.plugin_fixtures), "plugin-fixtures"))
+        for plugin in sorted(set(known_fixtures.DISTRIBUTIONS.values()) - seen):
+            # Installed plugins load without a trace in the project: assume the common ones are.
+            definitions.extend(_table_defs(known_fixtures.PLUGINS[plugin], plugin))
+        return level_of("plugins", definitions, open_)
+
+    def _label(self, path: Path) -> str:
+        root = self.root_of(path.parent)
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def label(self, origin: str) -> str:
+        """How a message names a definition's file: relative to the rootdir when it is a file."""
+        path = Path(origin)
+        return self._label(path) if path.is_absolute() else origin
+
+
+def _builtin_defs() -> list[FixtureDef]:
+    return _table_defs({**known_fixtures.BUILTIN, **known_fixtures.PYTESTER}, "pytest")
+
+
+def _table_defs(table: Mapping[str, str], origin: str) -> list[FixtureDef]:
+    return [
+        FixtureDef(name=name, function=name, scope=scope if scope != "dynamic" else None, requests=(), origin=origin)
+        for name, scope in table.items()
+    ]
+
+
+def _may_hold_fixtures(module: str) -> bool:
+    """A star import from the standard library or a well-known non-plugin package brings no
+    fixture; anything else might."""
+    head = module.lstrip(".").split(".")[0]
+    return head not in sys.stdlib_module_names and head not in {"numpy", "pandas", "typing_extensions"}
+
+
+def _module_file(base: Path, parts: list[str]) -> Path | None:
+    if not parts:
+        candidate = base / "__init__.py"
+        return candidate if candidate.is_file() else None
+    folder = base.joinpath(*parts)
+    for candidate in (folder.with_name(folder.name + ".py"), folder / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _find_root(directory: Path) -> Path:
+    fallback: Path | None = None
+    for folder in (directory, *directory.parents):
+        for name, marker in _INI_FILES:
+            candidate = folder / name
+            if candidate.is_file() and (marker is None or _mentions(candidate, marker)):
+                return folder
+        if fallback is None and ((folder / "setup.py").is_file() or (folder / ".git").exists()):
+            fallback = folder
+    return fallback or Path(directory.anchor)
+
+
+def _mentions(path: Path, marker: str) -> bool:
+    try:
+        return marker in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def _entry_point_modules() -> tuple[str, ...]:
+    """The modules of the pytest11 plugins installed where fixlint runs (read, never imported)."""
+    from importlib.metadata import entry_points
+
+    return tuple(sorted({ep.value.split(":")[0] for ep in entry_points(group="pytest11")}))
+
+
+def ini_plugins(root: Path) -> tuple[str, ...]:
+    """Plugins that ``-p name`` in the rootdir's ``addopts`` turns on."""
+    for name, marker in _INI_FILES:
+        path = root / name
+        if not path.is_file() or (marker is not None and not _mentions(path, marker)):
+            continue
+        try:
+            words = shlex.split(_addopts(path))
+        except ValueError:
+            return ()
+        found: list[str] = []
+        for i, word in enumerate(words):
+            if word == "-p" and i + 1 < len(words):
+                found.append(words[i + 1])
+            elif word.startswith("-p") and len(word) > 2:
+                found.append(word[2:])
+        return tuple(value for value in found if not value.startswith("no:"))
+    return ()
+
+
+def _addopts(path: Path) -> str:
+    try:
+        if path.name == "pyproject.toml":
+            if sys.version_info >= (3, 11):
+                import tomllib
+            else:  # pragma: no cover
+                import tomli as tomllib
+            options = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("pytest", {})
+            options = options.get("ini_options", options)
+            value = options.get("addopts", "")
+            return " ".join(value) if isinstance(value, list) else str(value)
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(path, encoding="utf-8")
+        section = "tool:pytest" if path.name == "setup.cfg" else "pytest"
+        return parser.get(section, "addopts", fallback="")
+    except (OSError, ValueError, configparser.Error):
+        return ""

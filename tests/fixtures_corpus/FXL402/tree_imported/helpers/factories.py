@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def order():
+    return {"id": 7, "lines": []}

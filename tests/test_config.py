@@ -64,6 +64,8 @@ def test_config_is_found_from_a_subdirectory(in_tmp: Path, monkeypatch) -> None:
         ('resources = ["myapp.connect"]', "key 'resources' must be a table"),
         ('[tool.fixlint.resources]\n"myapp.connect" = 3', "entry 'myapp.connect' must be a list of strings"),
         ('[tool.fixlint.resources]\n"myapp.connect" = "close()"', "entry 'myapp.connect' must name a release"),
+        ('plugin-fixtures = ["mocker"]', "key 'plugin-fixtures' must be a table"),
+        ('[tool.fixlint.plugin-fixtures]\nlive_db = "sesion"', "entry 'live_db' must be one of function, class"),
     ],
 )
 def test_bad_config_names_the_key_and_the_file(in_tmp: Path, config: str, message: str, capsys) -> None:
@@ -104,6 +106,17 @@ def test_own_resources_extend_fxl301s_table(in_tmp: Path, capsys) -> None:
     assert "grid" not in out  # released by the method the config names
     (in_tmp / "pyproject.toml").write_text("[tool.fixlint]\n")
     assert main(["check", "--select", "FXL301"]) == 0
+
+
+def test_plugin_fixtures_give_names_and_scopes_to_fixtures_fixlint_cannot_read(in_tmp: Path, capsys) -> None:
+    _project(in_tmp, '[tool.fixlint.plugin-fixtures]\nlive_db = "function"')
+    (in_tmp / "tests" / "test_db.py").write_text(
+        "import pytest\n\n\n@pytest.fixture(scope='module')\ndef schema(live_db):\n    return live_db\n"
+    )
+    assert main(["check", "--select", "FXL401"]) == 1
+    assert "`live_db` but that is function-scoped (from plugin-fixtures)" in capsys.readouterr().out
+    (in_tmp / "pyproject.toml").write_text("[tool.fixlint]\n")
+    assert main(["check", "--select", "FXL401"]) == 0
 
 
 def test_gitignored_and_default_excluded_paths_are_skipped(in_tmp: Path) -> None:

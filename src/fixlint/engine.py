@@ -12,6 +12,7 @@ import ast
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -23,7 +24,7 @@ from fixlint.noqa import file_noqa, is_suppressed, line_noqa
 from fixlint.parser import parse_module
 from fixlint.project import ProjectIndex
 from fixlint.resources import RESOURCES, ResourceKind, user_resource
-from fixlint.rules.base import FileContext, Finding, FixSafety, Rule
+from fixlint.rules.base import FileContext, Finding, FixSafety, Rule, is_test_module
 from fixlint.rules.syntax_error import SYNTAX_ERROR
 
 MAX_FIX_PASSES = 10
@@ -70,7 +71,9 @@ def check_source(
     ``resources`` adds the user's own acquire -> release pairs to FXL301's table; ``project``
     is the index of the files around this one (a fresh one is made when not given)."""
     report = FileReport(path)
-    if not any(term in source for term in prefilter_terms(extra_decorators)):
+    if not any(term in source for term in prefilter_terms(extra_decorators)) and not (
+        any(rule.reads_tests for rule in rules) and is_test_module(PurePath(path).name)
+    ):
         return report
     file_codes = file_noqa(source)
     if file_codes is not None and not file_codes:

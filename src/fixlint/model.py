@@ -234,7 +234,9 @@ def _describe(
         for param in (*function.params.posonly_params, *function.params.params,
                       *function.params.kwonly_params)
     )
-    if class_name is not None and parameters and parameters[0] in ("self", "cls"):
+    # pytest binds a method's first parameter, whatever its name (not a staticmethod's).
+    static = any(dotted_name(d.decorator) == "staticmethod" for d in function.decorators)
+    if class_name is not None and parameters and not static:
         parameters = parameters[1:]
     fixture = Fixture(
         function=function,

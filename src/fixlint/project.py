@@ -36,7 +36,9 @@ class MaybeFixture:
 
     name: str
     origin: str
-
+    importer: str | None = None  # for ``from module import original``: the importing file...
+    module: str | None = None
+    original: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class ProjectIndex:
     summaries: dict[str, ModuleSummary | None] = field(default_factory=dict)
     _roots: dict[Path, Path] = field(default_factory=dict)
     _outer: dict[tuple[Path, tuple[str, ...]], tuple[Level, ...]] = field(default_factory=dict)
+    _modules: dict[tuple[str, Path, bool], Path | None] = field(default_factory=dict)
 
     # -- files ---------------------------------------------------------------------------
 
@@ -107,6 +110,12 @@ class ProjectIndex:
         """The file a (possibly relative) module name means, seen from ``importer``: searched
         in the importer's package, the directories above it (and their ``src``), and, with
         ``installed``, ``sys.path``. Nothing is imported."""
+        key = (module, importer.parent, installed)
+        if key not in self._modules:
+            self._modules[key] = self._find_module(module, importer, installed)
+        return self._modules[key]
+
+    def _find_module(self, module: str, importer: Path, installed: bool) -> Path | None:
         dots = len(module) - len(module.lstrip("."))
         parts = [part for part in module[dots:].split(".") if part]
         if dots:
@@ -147,55 +156,65 @@ class ProjectIndex:
         return self._outer[key]
 
     def module_level(self, path: Path, summary: ModuleSummary, label: str) -> Level:
-        """A module's fixtures, with the names it imports resolved where the project holds them."""
+        """A module's fixtures and the names that may hold one. Names it imports are looked up
+        in their module only when requested (``refine``); star imports are followed now."""
         definitions: list[FixtureDef | MaybeFixture] = list(summary.fixtures)
-        open_ = summary.dynamic
         defined = {d.name for d in summary.fixtures}
-        for name in summary.maybe:
-            if name not in defined:
-                definitions.append(MaybeFixture(name, label))
-        imported, unknown = self._imported(path, summary, 0)
-        definitions.extend(d for d in imported if d.name not in defined)
-        open_ |= unknown
-        return level_of(label, definitions, open_)
+        imported = {local: (item.module, original) for item in summary.imports for local, original in item.names}
+        for name in sorted(summary.maybe - defined):
+            module, original = imported.get(name, (None, None))
+            definitions.append(MaybeFixture(name, label, str(path), module, original))
+        starred, unknown = self._star_imported(path, summary, 0)
+        definitions.extend(d for d in starred if d.name not in defined)
+        return level_of(label, definitions, summary.dynamic or unknown)
 
-    def _imported(self, path: Path, summary: ModuleSummary, depth: int) -> tuple[list[FixtureDef | MaybeFixture], bool]:
-        """Definitions a module gets from its ``from x import ...`` lines; True when a star
-        import brings names we cannot read."""
+    def refine(self, maybe: MaybeFixture) -> FixtureDef | MaybeFixture:
+        """An imported name as the fixture it is, when its module is a file we can read."""
+        if maybe.importer is None or maybe.module is None or maybe.original is None:
+            return maybe
+        found = self._imported_fixture(Path(maybe.importer), maybe.module, maybe.original, maybe.name)
+        return found or maybe
+
+    def _star_imported(
+        self, path: Path, summary: ModuleSummary, depth: int
+    ) -> tuple[list[FixtureDef | MaybeFixture], bool]:
+        """Definitions ``from x import *`` brings; True when one brings names we cannot read."""
         found: list[FixtureDef | MaybeFixture] = []
         unknown = False
         for item in summary.imports:
+            if not item.star:
+                continue
             target = self.resolve_module(item.module, path)
             source = self.summary(target) if target is not None else None
-            if item.star:
-                if source is None or depth >= _STAR_DEPTH:
-                    unknown |= _may_hold_fixtures(item.module)
-                    continue
-                found.extend(source.fixtures)
-                found.extend(MaybeFixture(name, item.module) for name in source.maybe)
-                more, more_unknown = self._imported(target, source, depth + 1)  # type: ignore[arg-type]
-                found.extend(more)
-                unknown |= more_unknown or source.dynamic
+            if target is None or source is None or depth >= _STAR_DEPTH:
+                unknown |= _may_hold_fixtures(item.module)
                 continue
-        found.extend(self.imported_functions(path, summary).values())
+            found.extend(source.fixtures)
+            found.extend(MaybeFixture(name, item.module) for name in source.maybe)
+            more, more_unknown = self._star_imported(target, source, depth + 1)
+            found.extend(more)
+            unknown |= more_unknown or source.dynamic
         return found, unknown
 
     def imported_functions(self, path: Path, summary: ModuleSummary) -> dict[str, FixtureDef]:
-        """``from x import name``: local name -> the fixture it is, when x is a file we can read.
-        pytest names an imported fixture after the attribute unless ``name=`` was given."""
+        """``from x import name``: local name -> the fixture it is, when x is a file we can read."""
         found: dict[str, FixtureDef] = {}
         for item in summary.imports:
-            if item.star:
-                continue
-            target = self.resolve_module(item.module, path)
-            source = self.summary(target) if target is not None else None
-            by_function = {d.function: d for d in source.fixtures} if source else {}
             for local, original in item.names:
-                definition = by_function.get(original)
+                definition = self._imported_fixture(path, item.module, original, local)
                 if definition is not None:
-                    renamed = definition.name == definition.function and local != definition.name
-                    found[local] = replace(definition, name=local) if renamed else definition
+                    found[local] = definition
         return found
+
+    def _imported_fixture(self, importer: Path, module: str, original: str, local: str) -> FixtureDef | None:
+        """pytest names an imported fixture after the attribute, unless ``name=`` was given."""
+        target = self.resolve_module(module, importer)
+        source = self.summary(target) if target is not None else None
+        for definition in source.fixtures if source else ():
+            if definition.function == original:
+                renamed = definition.name == definition.function and local != definition.name
+                return replace(definition, name=local) if renamed else definition
+        return None
 
     def _plugin_level(self, path: Path, names: Iterable[str]) -> Level:
         """Fixtures of the plugins in ``pytest_plugins`` (followed recursively), the installed
@@ -232,6 +251,20 @@ class ProjectIndex:
             # Installed plugins load without a trace in the project: assume the common ones are.
             definitions.extend(_table_defs(known_fixtures.PLUGINS[plugin], plugin))
         return level_of("plugins", definitions, open_)
+
+    def generated_names(self, path: Path) -> tuple[frozenset[str], bool]:
+        """Names the ``pytest_generate_tests`` hooks of the conftest.py files above ``path``
+        parametrize, and whether one of them may parametrize names nobody can read."""
+        names: set[str] = set()
+        dynamic = False
+        for conftest in self.conftests(path.parent):
+            summary = self.summary(conftest)
+            if summary is None:
+                dynamic = True
+            elif summary.generated is not None:
+                names.update(summary.generated)
+                dynamic |= summary.generates_dynamically
+        return frozenset(names), dynamic
 
     def _label(self, path: Path) -> str:
         root = self.root_of(path.parent)
@@ -303,25 +336,30 @@ def _entry_point_modules() -> tuple[str, ...]:
 
 def ini_plugins(root: Path) -> tuple[str, ...]:
     """Plugins that ``-p name`` in the rootdir's ``addopts`` turns on."""
+    try:
+        words = shlex.split(ini_value(root, "addopts") or "")
+    except ValueError:
+        return ()
+    found: list[str] = []
+    for i, word in enumerate(words):
+        if word == "-p" and i + 1 < len(words):
+            found.append(words[i + 1])
+        elif word.startswith("-p") and len(word) > 2:
+            found.append(word[2:])
+    return tuple(value for value in found if not value.startswith("no:"))
+
+
+def ini_value(root: Path, key: str) -> str | None:
+    """An option of pytest's configuration file in ``root`` (the first that configures pytest),
+    as text; None when not set."""
     for name, marker in _INI_FILES:
         path = root / name
-        if not path.is_file() or (marker is not None and not _mentions(path, marker)):
-            continue
-        try:
-            words = shlex.split(_addopts(path))
-        except ValueError:
-            return ()
-        found: list[str] = []
-        for i, word in enumerate(words):
-            if word == "-p" and i + 1 < len(words):
-                found.append(words[i + 1])
-            elif word.startswith("-p") and len(word) > 2:
-                found.append(word[2:])
-        return tuple(value for value in found if not value.startswith("no:"))
-    return ()
+        if path.is_file() and (marker is None or _mentions(path, marker)):
+            return _read_ini_value(path, key)
+    return None
 
 
-def _addopts(path: Path) -> str:
+def _read_ini_value(path: Path, key: str) -> str | None:
     try:
         if path.name == "pyproject.toml":
             if sys.version_info >= (3, 11):
@@ -330,11 +368,13 @@ def _addopts(path: Path) -> str:
                 import tomli as tomllib
             options = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("pytest", {})
             options = options.get("ini_options", options)
-            value = options.get("addopts", "")
-            return " ".join(value) if isinstance(value, list) else str(value)
+            value = options.get(key)
+            if value is None:
+                return None
+            return " ".join(map(str, value)) if isinstance(value, list) else str(value)
         parser = configparser.ConfigParser(interpolation=None)
         parser.read(path, encoding="utf-8")
         section = "tool:pytest" if path.name == "setup.cfg" else "pytest"
-        return parser.get(section, "addopts", fallback="")
+        return parser.get(section, key, fallback=None)
     except (OSError, ValueError, configparser.Error):
-        return ""
+        return None

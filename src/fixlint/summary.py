@@ -95,7 +95,9 @@ def read_summary(path: Path, extra_decorators: tuple[str, ...], cache: SummaryCa
 
 
 def summary_of_source(path: str, source: bytes, extra_decorators: tuple[str, ...] = ()) -> ModuleSummary | None:
-    if not any(term in source for term in prefilter_terms(extra_decorators)):
+    # A conftest.py is always read: every name it imports may be a fixture for the tests below.
+    terms = (*prefilter_terms(extra_decorators), b"pytest_plugins", b"pytest_generate_tests")
+    if Path(path).name != "conftest.py" and not any(term in source for term in terms):
         return summarize_unparsed(path, source)
     try:
         module = parse_module(source)
@@ -162,8 +164,9 @@ def summarize(
 
 
 def summarize_unparsed(path: str, source: bytes) -> ModuleSummary:
-    """A file without the word "fixture" defines no fixture itself, but may re-export some with
-    ``from x import *``; a regular expression finds those without parsing."""
+    """A module without the word "fixture" (nor pytest_plugins, pytest_generate_tests) defines no
+    fixture itself, but may re-export some with ``from x import *``: a regular expression finds
+    those without parsing."""
     stars = tuple(FromImport(match.group(1).decode(), ()) for match in _STAR_IMPORT.finditer(source))
     return ModuleSummary(path, (), frozenset(), stars, (), False, None)
 
@@ -187,11 +190,10 @@ def fixture_def(fixture: Fixture, path: str, lines: dict[str, list[int]] | None 
 
 
 def requested_parameters(function: cst.FunctionDef) -> tuple[str, ...]:
-    """The parameters pytest fills with fixtures: named ones without a default (a method's
-    ``self``/``cls`` aside)."""
+    """The parameters pytest fills with fixtures: those that can be passed by keyword and have
+    no default (a method's first parameter included: callers drop it)."""
     params = function.params
-    names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params) if p.default is None]
-    return tuple(names)
+    return tuple(p.name.value for p in (*params.params, *params.kwonly_params) if p.default is None)
 
 
 def getfixturevalue_names(function: cst.FunctionDef) -> tuple[str, ...]:

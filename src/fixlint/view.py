@@ -83,7 +83,8 @@ class FileView:
         for level in levels:
             found = level.definitions.get(name)
             if found:
-                return Resolution(found, level, certain)
+                refined = tuple(self.project.refine(d) if isinstance(d, MaybeFixture) else d for d in found)
+                return Resolution(refined, level, certain)
             if level.open:
                 certain = False
         return Resolution((), None, certain)

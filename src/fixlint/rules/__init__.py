@@ -20,12 +20,14 @@ from fixlint.rules.multiple_yields import MULTIPLE_YIELDS
 from fixlint.rules.no_yield_path import NO_YIELD_PATH
 from fixlint.rules.node_finalizer import NODE_FINALIZER_IN_FIXTURE
 from fixlint.rules.patch_not_stopped import PATCH_NOT_STOPPED
+from fixlint.rules.request_attribute_scope import REQUEST_ATTRIBUTE_OUT_OF_SCOPE
 from fixlint.rules.resource_not_released import RESOURCE_NOT_RELEASED
 from fixlint.rules.return_inside_with import RETURN_INSIDE_WITH
 from fixlint.rules.scope_mismatch import SCOPE_MISMATCH
 from fixlint.rules.setup_leak import SETUP_FAILURE_LEAK
 from fixlint.rules.syntax_error import SYNTAX_ERROR
 from fixlint.rules.teardown_steps import TEARDOWN_STEP_SKIPPED
+from fixlint.rules.unknown_fixture import UNKNOWN_FIXTURE
 
 ALL_RULES: tuple[Rule, ...] = (
     SYNTAX_ERROR,
@@ -49,6 +51,8 @@ ALL_RULES: tuple[Rule, ...] = (
     SCOPE_MISMATCH,
     FIXTURE_CALLED_DIRECTLY,
     FIXTURE_DEPENDENCY_CYCLE,
+    REQUEST_ATTRIBUTE_OUT_OF_SCOPE,
+    UNKNOWN_FIXTURE,
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}

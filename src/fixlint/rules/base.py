@@ -81,6 +81,11 @@ class FileContext:
         return build_view(self.path, self.summary, self.module, self.fixtures, self.source, project)
 
 
+def is_test_module(name: str) -> bool:
+    """pytest's default ``python_files``: ``test_*.py`` and ``*_test.py``."""
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str  # "FXL" + 3 digits
@@ -90,6 +95,7 @@ class Rule:
     fix: FixSafety | None  # the safety of the fix the rule offers, None when it offers none
     check: Callable[[FileContext], Iterable[Finding]] | None
     default: bool = True  # on unless deselected
+    reads_tests: bool = False  # looks at tests too: test modules without a fixture are parsed for it
 
     def finding(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> Finding:
         return Finding(self.code, node, message, fix)

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def client(base_url):
+    return ("client", base_url)

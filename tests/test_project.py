@@ -135,3 +135,15 @@ def test_names_a_conftest_imports_are_visible_even_without_the_word_fixture(tmp_
         "test_a.py": "def test_a(port):\n    pass\n",
     })
     assert _codes(tmp_path / "test_a.py", [BY_CODE["FXL405"]]) == []
+
+
+def test_a_conftest_and_the_tests_beside_it_see_the_same_index_in_any_order(tmp_path: Path) -> None:
+    """One index serves many files: what it remembers for a directory must not depend on
+    whether the conftest.py or a test module of that directory was checked first."""
+    override = "import pytest\n\n@pytest.fixture\ndef tmp_path(tmp_path):\n    return tmp_path\n"
+    _write(tmp_path, {"pytest.ini": "[pytest]\n", "conftest.py": FUNCTION_PORT + override,
+                      "test_a.py": "def test_a(port):\n    pass\n"})
+    rules = [BY_CODE["FXL403"], BY_CODE["FXL405"]]
+    for order in (("conftest.py", "test_a.py"), ("test_a.py", "conftest.py")):
+        project = ProjectIndex(installed_plugins=())
+        assert [_codes(tmp_path / name, rules, project) for name in order] == [[], []]

@@ -258,3 +258,29 @@ def has_exit(statements: Iterable[cst.CSTNode], *, yields: bool = False) -> bool
     or with ``yields=True`` also ``yield``?"""
     kinds = (*EXITS, cst.Yield) if yields else EXITS
     return any(isinstance(node, kinds) for statement in statements for node in walk(statement))
+
+
+# Blocks whose statements still run at module level (conditional imports and definitions).
+_MODULE_LEVEL_BLOCKS = (cst.If, cst.Try, cst.TryStar, cst.With, cst.Else, cst.ExceptHandler,
+                        cst.ExceptStarHandler, cst.Finally)
+
+
+def module_statements(module: cst.Module) -> list[cst.CSTNode]:
+    """Module-level statements, including those under ``if``/``try``/``with`` at module level
+    (``if TYPE_CHECKING:``, ``try: import x``), in source order."""
+    found: list[cst.CSTNode] = []
+    pending: list[cst.CSTNode] = list(module.body)
+    while pending:
+        stmt = pending.pop(0)
+        if not isinstance(stmt, _MODULE_LEVEL_BLOCKS):
+            found.append(stmt)
+            continue
+        inner: list[cst.CSTNode] = list(stmt.body.body) if isinstance(stmt.body, cst.IndentedBlock) else []
+        for extra in ("handlers", "orelse", "finalbody"):
+            value = getattr(stmt, extra, None)
+            if isinstance(value, (list, tuple)):
+                inner.extend(value)
+            elif value is not None:
+                inner.append(value)
+        pending[:0] = inner
+    return found

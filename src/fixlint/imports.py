@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from fixlint.cst_util import dotted_name
+from fixlint.cst_util import dotted_name, module_statements
 
 
 @dataclass
@@ -35,26 +35,13 @@ class ImportTable:
 def build_import_table(module: cst.Module) -> ImportTable:
     """Collect imports at module level, including those under ``if``/``try`` (e.g. TYPE_CHECKING)."""
     table = ImportTable()
-    pending: list[cst.CSTNode] = list(module.body)
-    while pending:
-        stmt = pending.pop(0)
+    for stmt in module_statements(module):
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 if isinstance(small, cst.Import):
                     _add_import(table, small)
                 elif isinstance(small, cst.ImportFrom):
                     _add_import_from(table, small)
-        elif isinstance(stmt, (cst.If, cst.Try, cst.TryStar, cst.Else, cst.ExceptHandler,
-                               cst.ExceptStarHandler, cst.Finally)):
-            body = stmt.body
-            if isinstance(body, cst.IndentedBlock):
-                pending.extend(body.body)
-            for extra in ("orelse", "handlers", "finalbody"):
-                value = getattr(stmt, extra, None)
-                if isinstance(value, (list, tuple)):
-                    pending.extend(value)
-                elif value is not None:
-                    pending.append(value)
     return table
 
 

@@ -13,6 +13,7 @@ no unchanged conftest.py. The checked file's own levels (module, classes) are ad
 from __future__ import annotations
 
 import configparser
+import functools
 import shlex
 import sys
 from collections.abc import Iterable, Mapping
@@ -72,8 +73,9 @@ class ProjectIndex:
     cache: SummaryCache | None = None
     summaries: dict[str, ModuleSummary | None] = field(default_factory=dict)
     _roots: dict[Path, Path] = field(default_factory=dict)
-    _outer: dict[tuple[Path, tuple[str, ...]], tuple[Level, ...]] = field(default_factory=dict)
+    _outer: dict[tuple[Path, tuple[str, ...], bool], tuple[Level, ...]] = field(default_factory=dict)
     _modules: dict[tuple[str, Path, bool], Path | None] = field(default_factory=dict)
+    _plugins: dict[tuple[tuple[str, ...], Path], Level] = field(default_factory=dict)
 
     # -- files ---------------------------------------------------------------------------
 
@@ -140,7 +142,7 @@ class ProjectIndex:
         """What a file at ``path`` sees beyond itself, nearest first: its conftest.py chain,
         the plugins, pytest's built-ins. ``own_plugins``: the file's own ``pytest_plugins``."""
         directory = path.parent
-        key = (directory, own_plugins)
+        key = (directory, own_plugins, path.name == "conftest.py")  # a conftest.py is not its own outer level
         if key not in self._outer:
             levels: list[Level] = []
             plugin_names = [*own_plugins, *ini_plugins(self.root_of(directory))]
@@ -150,8 +152,11 @@ class ProjectIndex:
                 summary = self.summary(conftest) or EMPTY_SUMMARY
                 levels.append(self.module_level(conftest, summary, self._label(conftest)))
                 plugin_names.extend(summary.plugins)
-            levels.append(self._plugin_level(path, plugin_names))
-            levels.append(level_of("pytest", _builtin_defs()))
+            plugins_key = (tuple(plugin_names), self.root_of(directory))
+            if plugins_key not in self._plugins:
+                self._plugins[plugins_key] = self._plugin_level(path, plugin_names)
+            levels.append(self._plugins[plugins_key])
+            levels.append(_builtin_level())
             self._outer[key] = tuple(levels)
         return self._outer[key]
 
@@ -279,8 +284,9 @@ class ProjectIndex:
         return self._label(path) if path.is_absolute() else origin
 
 
-def _builtin_defs() -> list[FixtureDef]:
-    return _table_defs({**known_fixtures.BUILTIN, **known_fixtures.PYTESTER}, "pytest")
+@functools.cache
+def _builtin_level() -> Level:
+    return level_of("pytest", _table_defs({**known_fixtures.BUILTIN, **known_fixtures.PYTESTER}, "pytest"))
 
 
 def _table_defs(table: Mapping[str, str], origin: str) -> list[FixtureDef]:
@@ -327,6 +333,7 @@ def _mentions(path: Path, marker: str) -> bool:
         return False
 
 
+@functools.cache
 def _entry_point_modules() -> tuple[str, ...]:
     """The modules of the pytest11 plugins installed where fixlint runs (read, never imported)."""
     from importlib.metadata import entry_points

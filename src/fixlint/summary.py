@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from fixlint.cst_util import dotted_name, walk
+from fixlint.cst_util import dotted_name, module_statements, walk
 from fixlint.imports import ImportTable, build_import_table
 from fixlint.model import Fixture, build_fixtures, prefilter_terms
 from fixlint.parser import parse_module
@@ -124,7 +124,7 @@ def summarize(
     dynamic = bool(_DYNAMIC_TEXT.search(source))
     generated: tuple[str, ...] | None = None
     generates_dynamically = False
-    for stmt in _module_level(module):
+    for stmt in module_statements(module):
         if isinstance(stmt, cst.FunctionDef):
             if stmt.name.value == "pytest_generate_tests":
                 generated, generates_dynamically = _generated_names(stmt)
@@ -223,26 +223,6 @@ def def_lines(source: bytes) -> dict[str, list[int]]:
     return lines
 
 
-def _module_level(module: cst.Module) -> list[cst.CSTNode]:
-    """Module-level statements, including those under ``if``/``try`` (conditional definitions)."""
-    found: list[cst.CSTNode] = []
-    pending: list[cst.CSTNode] = list(module.body)
-    while pending:
-        stmt = pending.pop(0)
-        if isinstance(stmt, (cst.If, cst.Try, cst.With, cst.Else, cst.ExceptHandler, cst.Finally)):
-            if isinstance(stmt.body, cst.IndentedBlock):
-                pending.extend(stmt.body.body)
-            for extra in ("orelse", "handlers", "finalbody"):
-                value = getattr(stmt, extra, None)
-                if isinstance(value, (list, tuple)):
-                    pending.extend(value)
-                elif value is not None:
-                    pending.append(value)
-        else:
-            found.append(stmt)
-    return found
-
-
 def _from_import(node: cst.ImportFrom) -> FromImport:
     module = "." * len(node.relative) + (dotted_name(node.module) or "" if node.module else "")
     if isinstance(node.names, cst.ImportStar):
@@ -259,33 +239,29 @@ def _from_import(node: cst.ImportFrom) -> FromImport:
 
 def _plugin_entries(value: cst.BaseExpression | None) -> tuple[str, ...] | None:
     """``pytest_plugins = "a"`` / ``["a", "b"]`` / ``("a",)``; None when not literal."""
-    if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
-        return (value.evaluated_value,)
-    if isinstance(value, (cst.List, cst.Tuple)):
-        entries: list[str] = []
-        for element in value.elements:
-            item = element.value
-            if not (isinstance(item, cst.SimpleString) and isinstance(item.evaluated_value, str)):
-                return None
-            entries.append(item.evaluated_value)
-        return tuple(entries)
-    return None
+    return _strings(value)
 
 
 def parametrized_names(call: cst.Call) -> tuple[str, ...] | None:
     """The argnames of ``parametrize("a, b", ...)`` / ``parametrize(["a", "b"], ...)``; None when
     they are not literal."""
     argnames = next((arg.value for arg in call.args if arg.keyword is None or arg.keyword.value == "argnames"), None)
-    if isinstance(argnames, cst.SimpleString) and isinstance(argnames.evaluated_value, str):
-        return tuple(name.strip() for name in argnames.evaluated_value.split(",") if name.strip())
-    if isinstance(argnames, (cst.List, cst.Tuple)):
-        names: list[str] = []
-        for element in argnames.elements:
-            item = element.value
-            if not (isinstance(item, cst.SimpleString) and isinstance(item.evaluated_value, str)):
-                return None
-            names.append(item.evaluated_value.strip())
-        return tuple(names)
+    names = _strings(argnames)
+    if names is None:
+        return None
+    if isinstance(argnames, cst.SimpleString):
+        names = tuple(names[0].split(","))
+    return tuple(name.strip() for name in names if name.strip())
+
+
+def _strings(value: cst.BaseExpression | None) -> tuple[str, ...] | None:
+    """A string literal, or a list/tuple of string literals; None for anything else."""
+    if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+        return (value.evaluated_value,)
+    if isinstance(value, (cst.List, cst.Tuple)):
+        items = [element.value for element in value.elements]
+        if all(isinstance(item, cst.SimpleString) and isinstance(item.evaluated_value, str) for item in items):
+            return tuple(item.evaluated_value for item in items)  # type: ignore[union-attr]
     return None
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from fixlint.cst_util import dotted_name
+from fixlint.cst_util import dotted_name, walk
 from fixlint.imports import ImportTable
 from fixlint.model import Fixture
 from fixlint.project import ini_value
@@ -53,15 +53,14 @@ def check(context: FileContext) -> Iterator[Finding]:
     if module_params is None:
         return
     known = generated | module_params
-    tests = list(_tests(context.module))
-    everywhere: set[str] = set(known)  # parametrized anywhere in the module: fixtures may use them
-    for test in tests:
-        everywhere |= marks.parametrized(test) or set()
-    for test in tests:
+    for test in _tests(context.module):
         yield from _check_test(view, marks, test, known)
+    anywhere = marks.anywhere(context.module)
+    if anywhere is None:
+        return
     class_fixture_names = {f.name for f in context.fixtures if f.class_name is not None}
     for fixture in context.fixtures:
-        yield from _check_fixture(view, fixture, everywhere | class_fixture_names)
+        yield from _check_fixture(view, fixture, known | anywhere | class_fixture_names)
 
 
 def _tests(module: cst.Module) -> Iterator[_Test]:
@@ -84,14 +83,14 @@ class _MarkReader:
 
     def __init__(self, module: cst.Module, imports: ImportTable) -> None:
         self.imports = imports
-        self.mark_aliases: set[str] = set()
+        self.aliases: dict[str, cst.BaseExpression] = {}  # ``slow = pytest.mark.slow`` and the like
         for stmt in module.body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
                     if isinstance(small, cst.Assign) and self._is_mark(small.value):
-                        self.mark_aliases.update(
-                            name for target in small.targets if (name := dotted_name(target.target)) is not None
-                        )
+                        for target in small.targets:
+                            if (name := dotted_name(target.target)) is not None:
+                                self.aliases[name] = small.value
 
     def _is_mark(self, node: cst.BaseExpression) -> bool:
         target = node.func if isinstance(node, cst.Call) else node
@@ -99,10 +98,15 @@ class _MarkReader:
         if written is None:
             return False
         qualified = self.imports.qualify(written)
-        return qualified.startswith("pytest.mark.") or written.split(".")[0] in self.mark_aliases
+        return qualified.startswith("pytest.mark.") or written.split(".")[0] in self.aliases
 
     def parametrize_names(self, node: cst.BaseExpression) -> set[str] | None:
         """Names a mark expression parametrizes (empty for other marks); None when unreadable."""
+        written = dotted_name(node)
+        if written in self.aliases:
+            return self.parametrize_names(self.aliases[written])  # type: ignore[index]
+        if written is not None and written.split(".")[0] in self.aliases:
+            return None  # ``m = pytest.mark`` then ``@m.parametrize``...: not worth reading
         if isinstance(node, cst.Call) and (dotted_name(node.func) or "").endswith("parametrize"):
             found = parametrized_names(node)
             return None if found is None else set(found)
@@ -123,6 +127,25 @@ class _MarkReader:
                 items = [e.value for e in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]
                 for item in items:
                     found = self.parametrize_names(item)
+                    if found is None:
+                        return None
+                    names |= found
+        return names
+
+    def anywhere(self, module: cst.Module) -> set[str] | None:
+        """Every name a parametrize mark in the module gives (tests, classes, ``pytestmark``):
+        a fixture of the module may request any of them. None when one is unreadable."""
+        names: set[str] = set()
+        for node in walk(module, enter_scopes=True):
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                marks = [d.decorator for d in node.decorators if self._is_mark(d.decorator)]
+                body = node.body.body if isinstance(node, cst.ClassDef) and isinstance(node.body, cst.IndentedBlock) else ()
+                found = self.pytestmark_names(body)
+                if found is None:
+                    return None
+                names |= found
+                for mark in marks:
+                    found = self.parametrize_names(mark)
                     if found is None:
                         return None
                     names |= found

@@ -7,7 +7,7 @@ session_fixture = pytest.fixture(scope="session")
 module_fixture = functools.partial(pytest.fixture, scope="module")
 
 
-@pytest.fixture("module")
+@pytest.fixture(scope="module")  # expect: FXL011
 def positional_scope():
     return ("a",)  # expect: FXL304
 

@@ -96,6 +96,14 @@ def dotted_name(node: cst.CSTNode | None) -> str | None:
     return None
 
 
+def literal_string(node: cst.BaseExpression | None) -> str | None:
+    """The value of a string literal (implicit concatenation included), else None."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
 def root_name(node: cst.CSTNode) -> str | None:
     """The leftmost Name of an attribute/subscript/call chain: ``conn`` in ``conn.cursor().close``."""
     while True:

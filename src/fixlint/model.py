@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 import libcst as cst
 
-from fixlint.cst_util import SCOPES, children, dotted_name, walk
+from fixlint.cst_util import SCOPES, children, dotted_name, literal_string, walk
 from fixlint.imports import ImportTable
 
 # The decorators that make a function a fixture, by qualified name (through any import alias).
@@ -156,7 +156,7 @@ def _module_names(module: cst.Module, imports: ImportTable, decorators: frozense
     for name, bound in values.items():
         if len(bound) != 1:
             continue
-        literal = _literal_string(bound[0])
+        literal = literal_string(bound[0])
         if literal is not None:
             constants[name] = literal
         elif (decorator := _decorator_of(bound[0], imports, decorators)) is not None:
@@ -240,7 +240,7 @@ def _describe(
         parameters = parameters[1:]
     fixture = Fixture(
         function=function,
-        name=_literal_string(name_node) or function.name.value,
+        name=literal_string(name_node) or function.name.value,
         decorator=decorator,
         decorator_name=qualified,
         scope="function" if scope_node is None else _scope_value(scope_node, names.constants),
@@ -264,14 +264,8 @@ def _scope_value(node: cst.BaseExpression, constants: dict[str, str]) -> str | N
     """A literal scope, or a module constant holding one; None for anything dynamic."""
     if isinstance(node, cst.Name) and node.value in constants:
         return constants[node.value]
-    return _literal_string(node)
+    return literal_string(node)
 
-
-def _literal_string(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
 
 
 def _scan_body(fixture: Fixture) -> None:

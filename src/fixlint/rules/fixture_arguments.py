@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 import libcst as cst
 
-from fixlint.cst_util import dotted_name, short_code
+from fixlint.cst_util import dotted_name, literal_string, short_code
 from fixlint.imports import ImportTable
 from fixlint.model import FIXTURE_DECORATORS, Fixture
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
@@ -85,7 +85,7 @@ def _module_names(module: cst.Module) -> _Module:
     constants: dict[str, str] = {}
     calls: dict[str, cst.Call] = {}
     for name, value in single_assignments(module).items():
-        text = _literal_string(value)
+        text = literal_string(value)
         if text is not None:
             constants[name] = text
         elif isinstance(value, cst.Call):
@@ -235,7 +235,7 @@ def _string_value(node: cst.BaseExpression, module: _Module) -> str | None:
     """A string literal, or a module constant bound once to one."""
     if isinstance(node, cst.Name):
         return module.constants.get(node.value)
-    return _literal_string(node)
+    return literal_string(node)
 
 
 def _is_keyword(arg: cst.Arg, name: str) -> bool:
@@ -245,12 +245,6 @@ def _is_keyword(arg: cst.Arg, name: str) -> bool:
 def _is_falsy(node: cst.BaseExpression, module: _Module) -> bool:
     return short_code(node) in _FALSY_LITERALS or _string_value(node, module) == ""
 
-
-def _literal_string(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
 
 
 FIXTURE_POSITIONAL_ARGS = Rule(

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from fixlint.cst_util import literal_string
 from fixlint.model import FIXTURE_DECORATORS, Fixture
 from fixlint.rules.base import FileContext, Finding, Rule
 
@@ -22,7 +23,7 @@ def check(context: FileContext) -> Iterator[Finding]:
             subject = f"fixture `{RESERVED}`"
             if fixture.function.name.value != RESERVED:  # ``name="request"`` preset by a decorator alias
                 subject = f"fixture `{fixture.function.name.value}`, named `{RESERVED}` by its decorator,"
-        elif _literal(argument) == RESERVED:
+        elif literal_string(argument) == RESERVED:
             node, subject = argument, f"`name=\"{RESERVED}\"` on fixture `{fixture.function.name.value}`"
         else:
             continue  # ``name=SOME_CONSTANT``: the model fell back to the function's name
@@ -43,12 +44,6 @@ def _name_argument(fixture: Fixture) -> cst.BaseExpression | None:
                 return arg.value
     return None
 
-
-def _literal(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
 
 
 RESERVED_FIXTURE_NAME = Rule(

@@ -15,6 +15,7 @@ from typing import Any
 
 import pathspec
 
+from fixlint.model import FIXTURE_SCOPES
 from fixlint.rules import UnknownCode, matching, select_rules
 from fixlint.rules.base import Rule
 
@@ -33,7 +34,6 @@ DEFAULT_EXCLUDE = (
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "fixture-decorators")
 CODE_KEYS = ("select", "ignore", "extend-select")
 KNOWN_KEYS = (*LIST_KEYS, "per-file-ignores", "resources", "plugin-fixtures")
-SCOPES = ("function", "class", "module", "package", "session")
 
 
 class ConfigError(Exception):
@@ -163,9 +163,9 @@ def load_settings(config_path: Path | None, *, cwd: Path | None = None) -> Setti
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} key 'plugin-fixtures' must be a table of fixture name = \"scope\"")
     for name, scope in raw.items():
-        if scope not in SCOPES:
+        if scope not in FIXTURE_SCOPES:
             raise ConfigError(
-                f"{where} key 'plugin-fixtures' entry '{name}' must be one of {', '.join(SCOPES)} (got {scope!r})"
+                f"{where} key 'plugin-fixtures' entry '{name}' must be one of {', '.join(FIXTURE_SCOPES)} (got {scope!r})"
             )
         plugin_fixtures.append((name, scope))
     return Settings(

@@ -16,6 +16,9 @@ import libcst as cst
 from fixlint.cst_util import SCOPES, children, dotted_name, literal_string, walk
 from fixlint.imports import ImportTable
 
+# pytest's fixture scopes, narrowest first (a fixture may request only equal or broader ones).
+FIXTURE_SCOPES = ("function", "class", "module", "package", "session")
+
 # The decorators that make a function a fixture, by qualified name (through any import alias).
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture"})
 

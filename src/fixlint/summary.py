@@ -18,13 +18,12 @@ import libcst as cst
 
 from fixlint.cst_util import dotted_name, module_statements, walk
 from fixlint.imports import ImportTable, build_import_table
-from fixlint.model import Fixture, build_fixtures, prefilter_terms
+from fixlint.model import FIXTURE_SCOPES, Fixture, build_fixtures, prefilter_terms
 from fixlint.parser import parse_module
 
 if TYPE_CHECKING:
     from fixlint.cache import SummaryCache
 
-SCOPE_ORDER = ("function", "class", "module", "package", "session")  # narrowest first
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class FixtureDef:
 
     name: str  # the name tests request
     function: str  # the function's own name (what a direct call uses)
-    scope: str | None  # one of SCOPE_ORDER; None when not a literal (dynamic or computed)
+    scope: str | None  # one of model.FIXTURE_SCOPES; None when not a literal (dynamic or computed)
     requests: tuple[str, ...]  # parameters, then ``request.getfixturevalue("literal")`` names
     origin: str  # a file path, or "pytest" / a plugin module for definitions outside the project
     line: int = 0  # 1-based line of the ``def`` in ``origin``; 0 outside the project
@@ -179,7 +178,7 @@ def fixture_def(fixture: Fixture, path: str, lines: dict[str, list[int]] | None 
     return FixtureDef(
         name=fixture.name,
         function=function,
-        scope=fixture.scope if fixture.scope in SCOPE_ORDER else None,
+        scope=fixture.scope if fixture.scope in FIXTURE_SCOPES else None,
         requests=tuple(name for name in requested_parameters(fixture.function) if name in fixture.parameters)
         + getfixturevalue_names(fixture.function),
         origin=path,

@@ -16,11 +16,11 @@ import libcst as cst
 from fixlint.cst_util import binds, names_used, walk
 from fixlint.fallible import COLLECTING_METHODS
 from fixlint.imports import ImportTable
-from fixlint.model import Fixture, Located, class_scope_is_shared, statement_path
+from fixlint.model import FIXTURE_SCOPES, Fixture, Located, class_scope_is_shared, statement_path
 from fixlint.ownership import aliases, handed_elsewhere
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 
-_BROAD_SCOPES = frozenset({"class", "module", "package", "session"})
+_BROAD_SCOPES = frozenset(FIXTURE_SCOPES[1:])  # everything but function
 _DISPLAYS: dict[type[cst.CSTNode], str] = {
     cst.List: "list",
     cst.ListComp: "list",

@@ -17,11 +17,10 @@ import libcst as cst
 
 from fixlint.cst_util import dotted_name, literal_string, short_code
 from fixlint.imports import ImportTable
-from fixlint.model import FIXTURE_DECORATORS, Fixture
+from fixlint.model import FIXTURE_DECORATORS, FIXTURE_SCOPES, Fixture
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 from fixlint.rules.mark_on_fixture import single_assignments
 
-VALID_SCOPES = ("function", "class", "module", "package", "session")
 # The positional order of ``pytest.fixture`` before 6.0 made its options keyword-only.
 PRE_6_ORDER = ("scope", "params", "autouse", "ids", "name")
 # Decorators whose positional arguments meant the pre-6.0 options (pytest-asyncio's never did).
@@ -61,7 +60,7 @@ def check_positional(context: FileContext) -> Iterator[Finding]:
 
 
 def check_scope(context: FileContext) -> Iterator[Finding]:
-    fixtures = [fixture for fixture in context.fixtures if fixture.scope not in (None, *VALID_SCOPES)]
+    fixtures = [fixture for fixture in context.fixtures if fixture.scope not in (None, *FIXTURE_SCOPES)]
     module = _module_names(context.module) if fixtures else _Module({}, {})
     seen: set[int] = set()
     for fixture in fixtures:
@@ -219,8 +218,8 @@ def _scope_finding(fixture: Fixture, node: cst.BaseExpression, options: _Options
         when = "loading this conftest.py, and the whole run stops with an internal error"
     else:
         when = "collecting this file"
-    close = difflib.get_close_matches(value.strip().lower(), VALID_SCOPES, n=1, cutoff=0.6)
-    hint = f"did you mean \"{close[0]}\"?" if close else f"use one of {', '.join(VALID_SCOPES)} (lower case)"
+    close = difflib.get_close_matches(value.strip().lower(), FIXTURE_SCOPES, n=1, cutoff=0.6)
+    hint = f"did you mean \"{close[0]}\"?" if close else f"use one of {', '.join(FIXTURE_SCOPES)} (lower case)"
     return INVALID_SCOPE.finding(
         node,
         f"{written} on fixture `{fixture.name}` is not a pytest scope: pytest fails {when} "

@@ -13,10 +13,9 @@ from collections.abc import Iterator, Sequence
 import libcst as cst
 
 from fixlint.cst_util import SCOPES, all_params, children, dotted_name, names_bound, walk
-from fixlint.model import Finalizer, Fixture
+from fixlint.model import FIXTURE_SCOPES, Finalizer, Fixture
 from fixlint.rules.base import FileContext, Finding, Rule
 
-SCOPE_ORDER = ("function", "class", "module", "package", "session")
 
 # The one table: each attribute of pytest 9.2's FixtureRequest that raises AttributeError above a
 # scope, and the broadest scope where it still works. Measured by running every attribute at every
@@ -39,7 +38,7 @@ _CATCHING = frozenset({"AttributeError", "Exception", "BaseException", "builtins
 
 def check(context: FileContext) -> Iterator[Finding]:
     for fixture in context.fixtures:
-        if fixture.scope in SCOPE_ORDER and fixture.scope != "function" and _requests_request(fixture):
+        if fixture.scope in FIXTURE_SCOPES and fixture.scope != "function" and _requests_request(fixture):
             yield from _check_fixture(fixture)
 
 
@@ -51,7 +50,7 @@ def _check_fixture(fixture: Fixture) -> Iterator[Finding]:
     for access, ancestors in _request_reads(function):
         attribute = access.attr.value
         widest = WIDEST_SCOPE.get(attribute)
-        if widest is None or SCOPE_ORDER.index(fixture.scope) <= SCOPE_ORDER.index(widest):
+        if widest is None or FIXTURE_SCOPES.index(fixture.scope) <= FIXTURE_SCOPES.index(widest):
             continue
         if _is_target(access, ancestors) or _caught(ancestors):
             continue

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import libcst as cst
 
 from fixlint.cst_util import names_bound, names_used, lift_blank_lines, split_leading_lines, walk
-from fixlint.model import Fixture
+from fixlint.model import FIXTURE_SCOPES, Fixture
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
-from fixlint.summary import SCOPE_ORDER, FixtureDef
+from fixlint.summary import FixtureDef
 from fixlint.view import FileView
 
 # Built-ins with a broader-scope replacement: the parameter to request instead, and the
@@ -23,7 +23,7 @@ _REPLACEMENTS = {
 
 def check(context: FileContext) -> Iterator[Finding]:
     for fixture in context.fixtures:
-        if fixture.scope not in SCOPE_ORDER or fixture.scope == "function":
+        if fixture.scope not in FIXTURE_SCOPES or fixture.scope == "function":
             continue
         view = context.view
         definition = view.definition(fixture)
@@ -66,7 +66,7 @@ def _narrower_target(view: FileView, fixture: Fixture, definition: FixtureDef, n
     targets = view.resolve(name, fixture.class_name, after=after).fixtures
     if not targets or any(target.scope is None for target in targets):
         return None
-    rank = SCOPE_ORDER.index
+    rank = FIXTURE_SCOPES.index
     if all(rank(target.scope) < rank(fixture.scope) for target in targets):  # type: ignore[arg-type]
         return targets[0]
     return None

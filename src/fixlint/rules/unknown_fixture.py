@@ -126,7 +126,7 @@ class _MarkReader:
                 value = small.value
                 items = [e.value for e in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]
                 for item in items:
-                    found = self.parametrize_names(item)
+                    found = None if self.skips(item) else self.parametrize_names(item)
                     if found is None:
                         return None
                     names |= found
@@ -162,7 +162,7 @@ class _MarkReader:
                 return None
             names |= found
             for decorator in cls.decorators:
-                if not self._is_mark(decorator.decorator):
+                if not self._is_mark(decorator.decorator) or self.skips(decorator.decorator):
                     return None
                 found = self.parametrize_names(decorator.decorator)
                 if found is None:
@@ -170,6 +170,8 @@ class _MarkReader:
                 names |= found
         for decorator in test.function.decorators:
             expression = decorator.decorator
+            if self.skips(expression):
+                return None
             if self._is_mark(expression):
                 found = self.parametrize_names(expression)
                 if found is None:
@@ -178,6 +180,14 @@ class _MarkReader:
             elif not self._is_patch(expression) and dotted_name(expression) not in _NEUTRAL_DECORATORS:
                 return None
         return names
+
+    def skips(self, node: cst.BaseExpression) -> bool:
+        """``skip``/``skipif`` marks: pytest may never set the test up, so a missing fixture
+        there fails nothing today."""
+        written = dotted_name(node.func if isinstance(node, cst.Call) else node)
+        if written in self.aliases:
+            return self.skips(self.aliases[written])  # type: ignore[index]
+        return self.imports.qualify(written or "").endswith((".skip", ".skipif"))
 
     def _is_patch(self, node: cst.BaseExpression) -> bool:
         target = node.func if isinstance(node, cst.Call) else node
@@ -270,7 +280,9 @@ the common plugins fixlint knows, and the `plugin-fixtures` setting), and pytest
 built-ins. A name none of them defines is reported.
 
 This rule is off by default: select it with `--select FXL405` or `extend-select`. It stays
-silent wherever it cannot see everything: a parameter filled by `@pytest.mark.parametrize`
+silent wherever it cannot see everything, and for tests marked `skip` or `skipif` (pytest
+never sets up a skipped test, so the missing fixture fails nothing yet): a parameter
+filled by `@pytest.mark.parametrize`
 (on the test, its class or `pytestmark`), by `pytest_generate_tests`, or by a
 `mock.patch` decorator; a test with any other decorator (it may change the signature); a
 star import or a `pytest_plugins` entry it cannot read; a project that changes

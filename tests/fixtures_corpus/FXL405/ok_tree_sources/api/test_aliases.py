@@ -18,3 +18,16 @@ class TestConversion:
 
     def test_factor(self, factor):
         assert factor == 100
+
+
+needs_gpu = pytest.mark.skipif(True, reason="no GPU here")
+
+
+@pytest.mark.skip(reason="the fixture is not written yet")
+def test_later(future_fixture):
+    assert future_fixture
+
+
+@needs_gpu
+def test_on_gpu(gpu_device):
+    assert gpu_device

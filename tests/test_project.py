@@ -147,3 +147,27 @@ def test_a_conftest_and_the_tests_beside_it_see_the_same_index_in_any_order(tmp_
     for order in (("conftest.py", "test_a.py"), ("test_a.py", "conftest.py")):
         project = ProjectIndex(installed_plugins=())
         assert [_codes(tmp_path / name, rules, project) for name in order] == [[], []]
+
+
+def test_the_projects_own_plugin_is_read_and_an_unknown_plugin_dependency_silences_fxl405(tmp_path: Path) -> None:
+    unknown = [BY_CODE["FXL405"]]
+    _write(tmp_path, {
+        "pyproject.toml": '[project.entry-points.pytest11]\nmine = "mypkg.plugin"\n\n[tool.pytest.ini_options]\n',
+        "mypkg/__init__.py": "",
+        "mypkg/plugin.py": FUNCTION_PORT,
+        "tests/test_a.py": "def test_a(port, prot):\n    pass\n",
+    })
+    assert _codes(tmp_path / "tests" / "test_a.py", unknown) == [(1, "FXL405")]  # `prot` only
+    (tmp_path / "requirements-dev.txt").write_text("pytest>=8\npytest-somethingnew==1.0\n")
+    assert _codes(tmp_path / "tests" / "test_a.py", unknown, ProjectIndex(installed_plugins=())) == []
+
+
+def test_fxl405_skips_files_outside_testpaths(tmp_path: Path) -> None:
+    unknown = [BY_CODE["FXL405"]]
+    _write(tmp_path, {
+        "pytest.ini": "[pytest]\ntestpaths = tests\n",
+        "tests/test_a.py": "def test_a(prot):\n    pass\n",
+        "examples/test_demo.py": "def test_demo(base_url):\n    pass\n",
+    })
+    assert _codes(tmp_path / "tests" / "test_a.py", unknown) == [(1, "FXL405")]
+    assert _codes(tmp_path / "examples" / "test_demo.py", unknown) == []

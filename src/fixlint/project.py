@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import configparser
 import functools
+import re
 import shlex
 import sys
 from collections.abc import Iterable, Mapping
@@ -76,6 +77,7 @@ class ProjectIndex:
     _outer: dict[tuple[Path, tuple[str, ...], bool], tuple[Level, ...]] = field(default_factory=dict)
     _modules: dict[tuple[str, Path, bool], Path | None] = field(default_factory=dict)
     _plugins: dict[tuple[tuple[str, ...], Path], Level] = field(default_factory=dict)
+    _packaging: dict[Path, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
 
     # -- files ---------------------------------------------------------------------------
 
@@ -145,16 +147,21 @@ class ProjectIndex:
         key = (directory, own_plugins, path.name == "conftest.py")  # a conftest.py is not its own outer level
         if key not in self._outer:
             levels: list[Level] = []
-            plugin_names = [*own_plugins, *ini_plugins(self.root_of(directory))]
+            root = self.root_of(directory)
+            if root not in self._packaging:
+                self._packaging[root] = packaged_plugins(root)
+            own_entry_points, unknown_plugins = self._packaging[root]
+            plugin_names = [*own_plugins, *ini_plugins(root), *own_entry_points]
             for conftest in self.conftests(directory):
                 if conftest == path:
                     continue  # a conftest.py's own fixtures are its module level
                 summary = self.summary(conftest) or EMPTY_SUMMARY
                 levels.append(self.module_level(conftest, summary, self._label(conftest)))
                 plugin_names.extend(summary.plugins)
-            plugins_key = (tuple(plugin_names), self.root_of(directory))
+            plugins_key = (tuple(plugin_names), root)
             if plugins_key not in self._plugins:
-                self._plugins[plugins_key] = self._plugin_level(path, plugin_names)
+                level = self._plugin_level(path, plugin_names)
+                self._plugins[plugins_key] = replace(level, open=level.open or unknown_plugins)
             levels.append(self._plugins[plugins_key])
             levels.append(_builtin_level())
             self._outer[key] = tuple(levels)
@@ -354,6 +361,53 @@ def ini_plugins(root: Path) -> tuple[str, ...]:
         elif word.startswith("-p") and len(word) > 2:
             found.append(word[2:])
     return tuple(value for value in found if not value.startswith("no:"))
+
+
+_PLUGIN_MENTION = re.compile(r"\bpytest[-_][A-Za-z0-9][A-Za-z0-9_.-]*")
+_NOT_PLUGINS = frozenset({"pytest-dev", "pytest_plugins", "pytest-of", "pytest_generate_tests", "pytest_configure",
+                          "pytest_addoption", "pytest_collection_modifyitems", "pytest-cov", "pytest_cov"})
+_ENTRY_POINT = re.compile(r"[\"']?[\w.-]+[\"']?\s*=\s*[\"']?([A-Za-z_][\w.]*)")
+
+
+def packaged_plugins(root: Path) -> tuple[tuple[str, ...], bool]:
+    """What the project's packaging says about plugins: the modules of its own pytest11 entry
+    points (a plugin shipped with the project), and whether it depends on a pytest plugin
+    fixlint knows nothing of and cannot find installed (then any name may come from it)."""
+    own: list[str] = []
+    texts: list[str] = []
+    for name in ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini"):
+        text = _text(root / name)
+        texts.append(text)
+        if "pytest11" in text:  # [project.entry-points.pytest11], setup.cfg's or setup.py's
+            section = text[text.index("pytest11") :]
+            block = section[:400] if name == "setup.py" else section.split("\n[", 1)[0]
+            own += _ENTRY_POINT.findall(block.split("\n", 1)[-1] if name != "setup.py" else block)
+    for pattern in ("requirements*.txt", "requirements/*.txt", "*requirements*/*.txt"):
+        texts += [_text(path) for path in sorted(root.glob(pattern))[:20]]
+    known = {name.replace("_", "-").lower() for name in known_fixtures.DISTRIBUTIONS}
+    installed = {name.replace("_", "-").lower() for name in _installed_distributions()}
+    unknown = any(
+        mention.lower().replace("_", "-").rstrip(".-") not in known | installed
+        and mention not in _NOT_PLUGINS
+        and not mention.endswith(".py")  # a file name, not a distribution
+        for text in texts
+        for mention in _PLUGIN_MENTION.findall(text)
+    )
+    return tuple(dict.fromkeys(own)), unknown
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+@functools.cache
+def _installed_distributions() -> frozenset[str]:
+    from importlib.metadata import distributions
+
+    return frozenset(dist.metadata["Name"] or "" for dist in distributions())
 
 
 def ini_value(root: Path, key: str) -> str | None:

@@ -44,6 +44,8 @@ def check(context: FileContext) -> Iterator[Finding]:
     root = view.project.root_of(view.path.parent)
     if any(ini_value(root, key) for key in ("python_functions", "python_classes", "python_files")):
         return  # the project collects differently: which functions are tests is not ours to guess
+    if not _in_testpaths(view.path, root, ini_value(root, "testpaths")):
+        return  # pytest does not collect it when run from the rootdir (a script, an example)
     generated, dynamic = view.project.generated_names(view.path)
     if dynamic or view.summary.generates_dynamically:
         return
@@ -61,6 +63,17 @@ def check(context: FileContext) -> Iterator[Finding]:
     class_fixture_names = {f.name for f in context.fixtures if f.class_name is not None}
     for fixture in context.fixtures:
         yield from _check_fixture(view, fixture, known | anywhere | class_fixture_names)
+
+
+def _in_testpaths(path: Path, root: Path, testpaths: str | None) -> bool:
+    """Is ``path`` under one of the rootdir's ``testpaths`` (globs allowed)? True when unset."""
+    if not testpaths:
+        return True
+    for entry in testpaths.split():
+        for folder in root.glob(entry.strip("/")) if any(c in entry for c in "*?[") else [root / entry]:
+            if path.is_relative_to(folder):
+                return True
+    return False
 
 
 def _tests(module: cst.Module) -> Iterator[_Test]:
@@ -285,8 +298,9 @@ never sets up a skipped test, so the missing fixture fails nothing yet): a param
 filled by `@pytest.mark.parametrize`
 (on the test, its class or `pytestmark`), by `pytest_generate_tests`, or by a
 `mock.patch` decorator; a test with any other decorator (it may change the signature); a
-star import or a `pytest_plugins` entry it cannot read; a project that changes
-`python_functions`, `python_classes` or `python_files`. Fixture parameters in conftest.py
+star import or a `pytest_plugins` entry it cannot read; a project that depends on a pytest
+plugin fixlint neither knows nor finds installed; a project that changes `python_functions`,
+`python_classes` or `python_files`; a file outside the rootdir's `testpaths`. Fixture parameters in conftest.py
 files are not checked: a test deeper down may supply them.
 
 ## Why is this bad?

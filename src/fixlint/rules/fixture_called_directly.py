@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 from collections.abc import Iterator
 
 import libcst as cst
@@ -19,20 +20,14 @@ def check(context: FileContext) -> Iterator[Finding]:
         for fixture in context.fixtures
         if fixture.class_name is not None
     }
-    imported = {local for item in context.summary.imports for local, _ in item.names}
-    if not _called_in_text(context.source, set(own) | imported, {name for _, name in methods}):
+    if context.project is not None and any(item.names for item in context.summary.imports):
+        imported = context.project.imported_functions(Path(context.path).absolute(), context.summary)
+        own.update((local, definition.name) for local, definition in imported.items())
+    if not _called_in_text(context.source, set(own), {name for _, name in methods}):
         return
-    functions = _module_fixture_functions(context, own)
-    yield from _calls(context.module, functions, methods, frozenset(), None)
-
-
-def _module_fixture_functions(context: FileContext, own: dict[str, str]) -> dict[str, str]:
-    """Module-level names that are fixture functions -> the fixture's name: this file's
-    fixtures and those imported from project files, when the name is bound only once."""
-    imported = context.view.project.imported_functions(context.view.path, context.summary)
-    found = {**own, **{local: definition.name for local, definition in imported.items()}}
     bound = Counter(name for node in walk(context.module) for name in binds(node))
-    return {name: fixture for name, fixture in found.items() if bound[name] == 1}
+    functions = {name: fixture for name, fixture in own.items() if bound[name] == 1}
+    yield from _calls(context.module, functions, methods, (), None)
 
 
 def _called_in_text(source: bytes, functions: set[str], methods: set[str]) -> bool:
@@ -52,32 +47,31 @@ def _calls(
     node: cst.CSTNode,
     functions: dict[str, str],
     methods: dict[tuple[str, str], str],
-    shadowed: frozenset[str],
+    scopes: tuple[cst.FunctionDef | cst.Lambda, ...],
     class_name: str | None,
 ) -> Iterator[Finding]:
-    """Walk the module, keeping track of the names each function binds (a parameter or local of
-    the same name is something else: a factory fixture's value, a helper)."""
+    """Walk the module, remembering the enclosing functions: a parameter or local of the same
+    name in one of them is something else (a factory fixture's value, a helper)."""
     if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-        params = {param.name.value for param in all_params(node.params)}
-        shadowed = shadowed | params | names_bound(node.body)
-    if isinstance(node, cst.Call):
-        finding = _direct_call(node, functions, methods, shadowed, class_name)
+        scopes = (*scopes, node)
+    elif isinstance(node, cst.Call):
+        finding = _direct_call(node, functions, methods, scopes, class_name)
         if finding is not None:
             yield finding
     inner_class = node.name.value if isinstance(node, cst.ClassDef) else class_name
     for child in node.children:
-        yield from _calls(child, functions, methods, shadowed, inner_class)
+        yield from _calls(child, functions, methods, scopes, inner_class)
 
 
 def _direct_call(
     call: cst.Call,
     functions: dict[str, str],
     methods: dict[tuple[str, str], str],
-    shadowed: frozenset[str],
+    scopes: tuple[cst.FunctionDef | cst.Lambda, ...],
     class_name: str | None,
 ) -> Finding | None:
     func = call.func
-    if isinstance(func, cst.Name) and func.value in functions and func.value not in shadowed:
+    if isinstance(func, cst.Name) and func.value in functions and not _shadowed(func.value, scopes):
         return FIXTURE_CALLED_DIRECTLY.finding(call, _message(func.value, functions[func.value]))
     if (
         isinstance(func, cst.Attribute)
@@ -88,6 +82,14 @@ def _direct_call(
         called = f"{func.value.value}.{func.attr.value}"
         return FIXTURE_CALLED_DIRECTLY.finding(call, _message(called, methods[(class_name, func.attr.value)]))
     return None
+
+
+def _shadowed(name: str, scopes: tuple[cst.FunctionDef | cst.Lambda, ...]) -> bool:
+    """Does an enclosing function bind ``name`` (a parameter, a local)?"""
+    return any(
+        name in {param.name.value for param in all_params(scope.params)} or name in names_bound(scope.body)
+        for scope in scopes
+    )
 
 
 def _message(called: str, fixture: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from fixlint.cst_util import dotted_name, walk
+from fixlint.cst_util import dotted_name, module_statements
 from fixlint.imports import ImportTable
 from fixlint.model import Fixture
 from fixlint.project import ini_value
@@ -63,6 +63,17 @@ def check(context: FileContext) -> Iterator[Finding]:
     class_fixture_names = {f.name for f in context.fixtures if f.class_name is not None}
     for fixture in context.fixtures:
         yield from _check_fixture(view, fixture, known | anywhere | class_fixture_names)
+
+
+def _definitions(module: cst.Module) -> Iterator[cst.CSTNode]:
+    """Functions and classes at module level and in class bodies (where tests and fixtures
+    live), without walking into function bodies."""
+    pending: list[cst.CSTNode] = list(module_statements(module))
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, cst.ClassDef) and isinstance(node.body, cst.IndentedBlock):
+            pending.extend(node.body.body)
 
 
 def _in_testpaths(path: Path, root: Path, testpaths: str | None) -> bool:
@@ -149,7 +160,7 @@ class _MarkReader:
         """Every name a parametrize mark in the module gives (tests, classes, ``pytestmark``):
         a fixture of the module may request any of them. None when one is unreadable."""
         names: set[str] = set()
-        for node in walk(module, enter_scopes=True):
+        for node in _definitions(module):
             if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
                 marks = [d.decorator for d in node.decorators if self._is_mark(d.decorator)]
                 body = node.body.body if isinstance(node, cst.ClassDef) and isinstance(node.body, cst.IndentedBlock) else ()

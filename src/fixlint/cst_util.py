@@ -104,6 +104,16 @@ def literal_string(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
+def is_docstring(statement: cst.BaseStatement) -> bool:
+    """A statement that is just a string: a docstring when it comes first in a body."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
 def root_name(node: cst.CSTNode) -> str | None:
     """The leftmost Name of an attribute/subscript/call chain: ``conn`` in ``conn.cursor().close``."""
     while True:

@@ -334,10 +334,7 @@ def _find_root(directory: Path) -> Path:
 
 
 def _mentions(path: Path, marker: str) -> bool:
-    try:
-        return marker in path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
+    return marker in _text(path)
 
 
 @functools.cache

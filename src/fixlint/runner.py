@@ -6,6 +6,7 @@ only the main process writes files, atomically, and only when a fix changed them
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
@@ -75,7 +76,9 @@ def make_index(settings: Settings, *, use_cache: bool = True) -> ProjectIndex:
     """The project index for a run, with its summaries cached under the project root."""
     cache = None
     if use_cache:
-        salt = f"{__version__}-{abs(hash(settings.fixture_decorators)):x}" if settings.fixture_decorators else __version__
+        # str hashes differ from run to run: the salt must not, or the cache never hits
+        decorators = hashlib.sha256("\0".join(settings.fixture_decorators).encode()).hexdigest()[:12]
+        salt = f"{__version__}-{decorators}" if settings.fixture_decorators else __version__
         cache = SummaryCache(settings.root / CACHE_DIR_NAME, salt)
     return ProjectIndex(
         extra_decorators=settings.fixture_decorators, plugin_fixtures=settings.plugin_fixtures, cache=cache

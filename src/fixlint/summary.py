@@ -197,7 +197,13 @@ def requested_parameters(function: cst.FunctionDef) -> tuple[str, ...]:
 
 def getfixturevalue_names(function: cst.FunctionDef) -> tuple[str, ...]:
     """Names requested with ``request.getfixturevalue("literal")`` in the fixture's own body."""
-    found: list[str] = []
+    return tuple(name for name, _ in getfixturevalue_calls(function))
+
+
+def getfixturevalue_calls(function: cst.FunctionDef) -> list[tuple[str, cst.SimpleString]]:
+    """Each ``request.getfixturevalue("literal")`` in the fixture's own body: the name, and the
+    string node (where a rule reports)."""
+    found: list[tuple[str, cst.SimpleString]] = []
     for node in walk(function.body):
         if (
             isinstance(node, cst.Call)
@@ -208,8 +214,8 @@ def getfixturevalue_names(function: cst.FunctionDef) -> tuple[str, ...]:
         ):
             value = node.args[0].value
             if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
-                found.append(value.evaluated_value)
-    return tuple(found)
+                found.append((value.evaluated_value, value))
+    return found
 
 
 def def_lines(source: bytes) -> dict[str, list[int]]:

@@ -97,11 +97,6 @@ class FileView:
                 names.setdefault(name, found[0])
         return names
 
-    @property
-    def complete(self) -> bool:
-        """Can every name the file's tests see be read? (No open level anywhere.)"""
-        return not any(level.open for level in (self.module, *self.outer))
-
     def _build_class_levels(self, class_name: str, seen: set[str]) -> tuple[Level, ...]:
         node = self.classes.get(class_name)
         if node is None or class_name in seen:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
-from fixlint.cst_util import dotted_name, root_name, short_code, split_leading_lines, walk
+from fixlint.cst_util import dotted_name, is_docstring, root_name, short_code, split_leading_lines, walk
 from fixlint.imports import ImportTable
 from fixlint.model import Finalizer, Fixture
 from fixlint.resources import is_release_function, is_release_name, name_parts
@@ -246,7 +246,7 @@ def _with_functools(module: cst.Module) -> cst.Module:
     in a group of its own above the first import, whose comments stay with it."""
     body = list(module.body)
     start = 0
-    while start < len(body) and (_is_docstring(body[start]) or _import_module(body[start]) == "__future__"):
+    while start < len(body) and (is_docstring(body[start]) or _import_module(body[start]) == "__future__"):
         start += 1
     new = cst.SimpleStatementLine([cst.Import(names=[cst.ImportAlias(cst.Name("functools"))])])
     if start == len(body):
@@ -282,14 +282,6 @@ def _stdlib_position(body: list[cst.BaseStatement], start: int) -> int:
         if isinstance(statement.body[0], cst.ImportFrom) or module.lower() > "functools":
             return index
     return end
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _import_module(statement: cst.BaseStatement) -> str | None:

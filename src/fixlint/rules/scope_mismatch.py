@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from fixlint.cst_util import names_bound, names_used, lift_blank_lines, split_leading_lines, walk
+from fixlint.cst_util import all_params, is_docstring, lift_blank_lines, names_bound, names_used, split_leading_lines
 from fixlint.model import FIXTURE_SCOPES, Fixture
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
-from fixlint.summary import FixtureDef
+from fixlint.summary import FixtureDef, getfixturevalue_calls, requested_parameters
 from fixlint.view import FileView
 
 # Built-ins with a broader-scope replacement: the parameter to request instead, and the
@@ -39,22 +39,11 @@ def check(context: FileContext) -> Iterator[Finding]:
 def _requests(fixture: Fixture) -> Iterator[tuple[str, cst.CSTNode]]:
     """Each requested name with the node to report: the parameter, or the string given to
     ``request.getfixturevalue``."""
-    params = fixture.function.params
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-        if param.name.value in fixture.parameters and param.default is None:
+    requested = set(requested_parameters(fixture.function)) & set(fixture.parameters)
+    for param in all_params(fixture.function.params):
+        if param.name.value in requested:
             yield param.name.value, param
-    for node in walk(fixture.function.body):
-        if (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value == "getfixturevalue"
-            and isinstance(node.func.value, cst.Name)
-            and node.func.value.value == "request"
-            and len(node.args) == 1
-            and isinstance(node.args[0].value, cst.SimpleString)
-            and isinstance(node.args[0].value.evaluated_value, str)
-        ):
-            yield node.args[0].value.evaluated_value, node.args[0].value
+    yield from getfixturevalue_calls(fixture.function)
 
 
 def _narrower_target(view: FileView, fixture: Fixture, definition: FixtureDef, name: str) -> FixtureDef | None:
@@ -102,7 +91,7 @@ def _fix(context: FileContext, fixture: Fixture, name: str, node: cst.CSTNode, t
     if target.origin != "pytest" or not isinstance(node, cst.Param) or fixture.body is None:
         return None
     function = fixture.function
-    if node.star or any(param is not node and param.name.value == name for param in _params(function)):
+    if any(param is not node and param.name.value == name for param in all_params(function.params)):
         return None
     if name == "monkeypatch":
         new = _monkeypatch_context(context, fixture, node)
@@ -114,11 +103,6 @@ def _fix(context: FileContext, fixture: Fixture, name: str, node: cst.CSTNode, t
         return None
     title = f"Request the broader form of `{name}`"
     return Fix(FixSafety.UNSAFE, title, function, new)
-
-
-def _params(function: cst.FunctionDef) -> list[cst.Param]:
-    params = function.params
-    return [*params.posonly_params, *params.params, *params.kwonly_params]
 
 
 def _rebound(fixture: Fixture, param: cst.Param, replacement: str, statement: str) -> cst.FunctionDef | None:
@@ -133,7 +117,7 @@ def _rebound(fixture: Fixture, param: cst.Param, replacement: str, statement: st
     has_replacement = replacement in fixture.parameters
     params = _without(function, param) if has_replacement else _renamed(function, param, replacement)
     line = cst.parse_statement(statement.format(fixture=fixture.name))
-    start = 1 if _is_docstring(body.body[0]) else 0
+    start = 1 if is_docstring(body.body[0]) else 0
     first = body.body[start] if start < len(body.body) else None
     if first is not None:  # blank lines above the first statement go above the new one
         blanks, comments = split_leading_lines(first)
@@ -157,7 +141,7 @@ def _monkeypatch_context(context: FileContext, fixture: Fixture, param: cst.Para
     assert isinstance(body, cst.IndentedBlock)
     if pytest_name is None:
         return None
-    start = 1 if _is_docstring(body.body[0]) else 0
+    start = 1 if is_docstring(body.body[0]) else 0
     inner = list(body.body[start:])
     if not inner:
         return None
@@ -185,15 +169,6 @@ def _without(function: cst.FunctionDef, param: cst.Param) -> cst.Parameters:
                 group[-1] = group[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             return params.with_changes(**{field: group})
     return params
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 SCOPE_MISMATCH = Rule(

@@ -17,7 +17,7 @@ from pathlib import PurePath
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from fixlint.fixes import Edit, apply_edits, edit_for
+from fixlint.fixes import Edit, TextEdit, apply_edits, edit_for, text_edit
 from fixlint.imports import build_import_table
 from fixlint.model import build_fixtures, prefilter_terms
 from fixlint.noqa import file_noqa, is_suppressed, line_noqa
@@ -42,6 +42,7 @@ class Diagnostic:
     message: str
     fix_safety: FixSafety | None = None
     fix_title: str | None = None
+    fix_edit: TextEdit | None = None  # what the fix alone would change (SARIF and JSON show it)
 
 
 @dataclass
@@ -170,6 +171,7 @@ def _analyse(
         if is_suppressed(finding.code, line_noqa(line_text)):
             continue
         kept.append(finding)
+        edit = edit_for(module, module.code, finding.fix) if finding.fix else None
         diagnostics.append(
             Diagnostic(
                 path=path,
@@ -181,6 +183,7 @@ def _analyse(
                 message=finding.message,
                 fix_safety=finding.fix.safety if finding.fix else None,
                 fix_title=finding.fix.title if finding.fix else None,
+                fix_edit=text_edit(module.code, edit) if edit else None,
             )
         )
     order = sorted(range(len(kept)), key=lambda i: (diagnostics[i].line, diagnostics[i].column, kept[i].code))

@@ -7,6 +7,8 @@ outside the edited statements stays byte-identical.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,6 +24,32 @@ class Edit:
     start: int  # offsets into the module's text
     end: int
     replacement: str
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """An edit by line and column, as reports show it (SARIF fixes, JSON): 1-based lines and
+    columns counted in characters; the end is exclusive."""
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+_LINE_START = re.compile(r"\r\n|\r|\n")
+
+
+def text_edit(text: str, edit: Edit) -> TextEdit:
+    """``edit`` (offsets into ``text``) as lines and columns."""
+    starts = [0, *(match.end() for match in _LINE_START.finditer(text))]
+
+    def where(offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
+
+    return TextEdit(*where(edit.start), *where(edit.end), edit.replacement)
 
 
 def edit_for(module: cst.Module, text: str, fix: "Fix") -> Edit | None:

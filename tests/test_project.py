@@ -171,3 +171,26 @@ def test_fxl405_skips_files_outside_testpaths(tmp_path: Path) -> None:
     })
     assert _codes(tmp_path / "tests" / "test_a.py", unknown) == [(1, "FXL405")]
     assert _codes(tmp_path / "examples" / "test_demo.py", unknown) == []
+
+
+def test_what_a_check_read_is_the_same_whichever_file_asked_first(tmp_path: Path) -> None:
+    """The results cache keys a file's result by what its check read; memoised answers must
+    report their reads to every later asker, or the second file's result would go stale."""
+    _write(tmp_path, {
+        "pytest.ini": "[pytest]\n",
+        "conftest.py": 'pytest_plugins = ["helpers"]\n',
+        "helpers.py": FUNCTION_PORT,
+        "pkg/conftest.py": SESSION_PORT,
+        "pkg/test_a.py": SERVER,
+        "pkg/test_b.py": SERVER,
+    })
+    project = ProjectIndex(installed_plugins=())
+    reads = []
+    for name in ("test_a.py", "test_b.py"):
+        path = tmp_path / "pkg" / name
+        with project.reading() as found:
+            check_source(path.read_bytes(), str(path), FXL401, project=project)
+        reads.append(found)
+    assert reads[0] == reads[1]
+    assert {str(tmp_path / "conftest.py"), str(tmp_path / "pkg" / "conftest.py"), str(tmp_path / "helpers.py"),
+            f"dir:{tmp_path / 'pkg'}"} <= reads[0]

@@ -1,4 +1,4 @@
-"""The ``fixlint`` command: ``fixlint check [PATH ...]`` and ``fixlint rule CODE``.
+"""The ``fixlint`` command: ``fixlint check [PATH ...]``, ``fixlint rule CODE``, ``fixlint clean``.
 
 Exit codes, as ruff and flake8 users expect: 0 nothing left to report, 1 findings left
 (or ``--diff`` would change files), 2 a usage, configuration or internal error.
@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fixlint import __version__
+from fixlint.cache import remove_caches
 from fixlint.config import ConfigError, Settings, find_config, load_settings
 from fixlint.discovery import discover
 from fixlint.engine import Diagnostic, FileReport
 from fixlint.output import FORMATS, json_document, statistics, summary, text_line
 from fixlint.rule_docs import render_rule
 from fixlint.rules import ALL_RULES, UnknownCode, matching
-from fixlint.runner import check_bytes, make_index, make_job, run_jobs, write_fixed
+from fixlint.runner import check_bytes, make_index, make_job, make_results_cache, run_jobs, write_fixed
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -62,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="worker processes (default: one per CPU for large runs)")
     check.add_argument("--no-cache", action="store_true",
-                       help="read every conftest.py again instead of using .fixlint_cache")
+                       help="check every file and read every conftest.py again; neither read nor write .fixlint_cache")
+
+    commands.add_parser("clean", help="remove the .fixlint_cache folders in the current directory and below")
 
     rule = commands.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?", help="a rule code, e.g. FXL201")
@@ -75,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "rule":
             return _explain(args)
+        if args.command == "clean":
+            return _clean()
         return _check(args)
     except ConfigError as exc:
         print(f"fixlint: error: {exc}", file=sys.stderr)
@@ -97,6 +102,12 @@ def _explain(args: argparse.Namespace) -> int:
         print(f"fixlint: error: '{args.code}' matches no fixlint rule", file=sys.stderr)
         return EXIT_ERROR
     print("\n\n".join(render_rule(rule) for rule in rules))
+    return EXIT_OK
+
+
+def _clean() -> int:
+    for folder in remove_caches(Path(".")):
+        print(f"Removed {folder}")
     return EXIT_OK
 
 
@@ -134,7 +145,8 @@ def _check(args: argparse.Namespace) -> int:
         print(f"fixlint: error: {path}: no such file or directory", file=sys.stderr)
     files = list(discover([p for p in paths if p.exists()], settings, force_exclude=args.force_exclude))
     jobs = [make_job(path, settings, fix=fixing, unsafe_fixes=args.unsafe_fixes) for path in files]
-    reports = run_jobs(jobs, args.jobs, make_index(settings, use_cache=not args.no_cache))
+    index = make_index(settings, use_cache=not args.no_cache)
+    reports = run_jobs(jobs, args.jobs, index, None if args.no_cache else make_results_cache(settings))
 
     errors = len(missing)
     changed: list[FileReport] = []

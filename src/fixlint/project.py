@@ -17,7 +17,8 @@ import functools
 import re
 import shlex
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -78,12 +79,44 @@ class ProjectIndex:
     _modules: dict[tuple[str, Path, bool], Path | None] = field(default_factory=dict)
     _plugins: dict[tuple[tuple[str, ...], Path], Level] = field(default_factory=dict)
     _packaging: dict[Path, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
+    _reads: list[set[str]] = field(default_factory=list)
+    _memo_reads: dict[object, frozenset[str]] = field(default_factory=dict)
+
+    # -- what a check read (the results cache keys a clean result by it) ------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[set[str]]:
+        """Collect what is read inside the block: the files whose summaries were used, and
+        ``dir:<folder>`` for each folder whose conftest.py chain and pytest configuration were
+        looked up. Memoised answers report what they were built from, so the set is the same
+        whichever file asked first."""
+        found: set[str] = set()
+        self._reads.append(found)
+        try:
+            yield found
+        finally:
+            self._reads.pop()
+
+    def _note(self, *reads: str) -> None:
+        for found in self._reads:
+            found.update(reads)
+
+    def _memo(self, key: object, compute):  # type: ignore[no-untyped-def]
+        """``compute()`` once per ``key``, remembering what it read for later askers."""
+        if key in self._memo_reads:
+            self._note(*self._memo_reads[key])
+            return None
+        with self.reading() as found:
+            compute()
+        self._memo_reads[key] = frozenset(found)
+        return None
 
     # -- files ---------------------------------------------------------------------------
 
     def summary(self, path: Path) -> ModuleSummary | None:
         """The summary of ``path`` (None when it cannot be read or parsed)."""
         key = str(path)
+        self._note(key)
         if key not in self.summaries:
             self.summaries[key] = self._read(path)
         return self.summaries[key]
@@ -94,6 +127,7 @@ class ProjectIndex:
     def root_of(self, directory: Path) -> Path:
         """pytest's rootdir for files in ``directory``: the nearest directory above holding
         pytest configuration, else the nearest with setup.py or .git, else the filesystem root."""
+        self._note(f"dir:{directory}")
         if directory not in self._roots:
             self._roots[directory] = _find_root(directory)
         return self._roots[directory]
@@ -145,6 +179,11 @@ class ProjectIndex:
         the plugins, pytest's built-ins. ``own_plugins``: the file's own ``pytest_plugins``."""
         directory = path.parent
         key = (directory, own_plugins, path.name == "conftest.py")  # a conftest.py is not its own outer level
+        self._memo(("outer", key), lambda: self._build_outer(key, path, own_plugins))
+        return self._outer[key]
+
+    def _build_outer(self, key: tuple[Path, tuple[str, ...], bool], path: Path, own_plugins: tuple[str, ...]) -> None:
+        directory = path.parent
         if key not in self._outer:
             levels: list[Level] = []
             root = self.root_of(directory)
@@ -159,13 +198,15 @@ class ProjectIndex:
                 levels.append(self.module_level(conftest, summary, self._label(conftest)))
                 plugin_names.extend(summary.plugins)
             plugins_key = (tuple(plugin_names), root)
-            if plugins_key not in self._plugins:
-                level = self._plugin_level(path, plugin_names)
-                self._plugins[plugins_key] = replace(level, open=level.open or unknown_plugins)
+            self._memo(("plugins", plugins_key), lambda: self._build_plugins(plugins_key, path, unknown_plugins))
             levels.append(self._plugins[plugins_key])
             levels.append(_builtin_level())
             self._outer[key] = tuple(levels)
-        return self._outer[key]
+
+    def _build_plugins(self, key: tuple[tuple[str, ...], Path], path: Path, unknown_plugins: bool) -> None:
+        if key not in self._plugins:
+            level = self._plugin_level(path, key[0])
+            self._plugins[key] = replace(level, open=level.open or unknown_plugins)
 
     def module_level(self, path: Path, summary: ModuleSummary, label: str) -> Level:
         """A module's fixtures and the names that may hold one. Names it imports are looked up

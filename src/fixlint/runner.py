@@ -6,6 +6,8 @@ only the main process writes files, atomically, and only when a fix changed them
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import os
 import stat
@@ -15,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fixlint import __version__
-from fixlint.cache import CACHE_DIR_NAME, SummaryCache
+from fixlint.cache import CACHE_DIR_NAME, ResultsCache, SummaryCache
 from fixlint.config import Settings
-from fixlint.engine import FileReport, check_source
+from fixlint.engine import Diagnostic, FileReport, check_source
 from fixlint.project import ProjectIndex
 from fixlint.rules import BY_CODE
+from fixlint.rules.base import FixSafety
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -35,16 +38,28 @@ class Job:
     unsafe_fixes: bool
 
 
+# What the results cache needs to know of a checked file: its size, time and digest when read,
+# and what its check read besides it (``ProjectIndex.reading``).
+Facts = tuple[int, int, str, frozenset[str]]
+
+
 # The index a worker process uses: seeded by ``_start_worker`` with the main process's summaries.
 _worker_index: ProjectIndex | None = None
 
 
-def run_job(job: Job, project: ProjectIndex | None = None) -> FileReport:
+def run_job(job: Job, project: ProjectIndex | None = None) -> tuple[FileReport, Facts | None]:
+    """Check one file; the facts for the results cache come along unless fixes changed it."""
+    project = project or _worker_index or ProjectIndex(extra_decorators=job.extra_decorators)
     try:
+        status = os.stat(job.path)
         source = Path(job.path).read_bytes()
     except OSError as exc:
-        return FileReport(job.path, error=f"cannot be read: {exc.strerror or exc}")
-    return check_bytes(source, job, project or _worker_index)
+        return FileReport(job.path, error=f"cannot be read: {exc.strerror or exc}"), None
+    with project.reading() as reads:
+        report = check_bytes(source, job, project)
+    if report.error or report.fixed is not None:
+        return report, None
+    return report, (status.st_size, status.st_mtime_ns, hashlib.sha256(source).hexdigest(), frozenset(reads))
 
 
 def check_bytes(source: bytes, job: Job, project: ProjectIndex | None = None) -> FileReport:
@@ -85,25 +100,77 @@ def make_index(settings: Settings, *, use_cache: bool = True) -> ProjectIndex:
     )
 
 
-def run_jobs(jobs: list[Job], processes: int | None = None, project: ProjectIndex | None = None) -> list[FileReport]:
+def make_results_cache(settings: Settings) -> ResultsCache:
+    """The results of earlier runs with this fixlint version, these settings and the same
+    installed packages (plugins among them decide which fixtures exist)."""
+    settings_key = repr((settings.fixture_decorators, settings.resources, settings.plugin_fixtures))
+    salt = hashlib.sha256(f"{settings_key}\0{_environment()}".encode()).hexdigest()[:16]
+    return ResultsCache(settings.root / CACHE_DIR_NAME, f"{__version__}-{salt}")
+
+
+@functools.cache
+def _environment() -> str:
+    """The installed distributions and their versions."""
+    from importlib.metadata import distributions
+
+    return ",".join(sorted(f"{dist.metadata['Name']}={dist.version}" for dist in distributions()))
+
+
+def _absolute(job: Job) -> str:
+    return str(Path(job.path).absolute())
+
+
+def _codes_key(job: Job) -> str:
+    return ",".join(job.codes)
+
+
+def _would_fix(diagnostic: Diagnostic, job: Job) -> bool:
+    return diagnostic.fix_safety is FixSafety.SAFE or (job.unsafe_fixes and diagnostic.fix_safety is FixSafety.UNSAFE)
+
+
+def run_jobs(
+    jobs: list[Job],
+    processes: int | None = None,
+    project: ProjectIndex | None = None,
+    results: ResultsCache | None = None,
+) -> list[FileReport]:
     """Reports in the order of ``jobs``; serial for small runs or one process.
 
-    The main process reads the conftest.py files and plugins every job needs first (once, or
-    from the cache), and hands the summaries to the workers."""
+    Files whose results are cached are not read (unless ``--fix`` would change them). The main
+    process reads the
+    conftest.py files and plugins the other files need first (once, or from the cache), and
+    hands the summaries to the workers."""
     project = project if project is not None else ProjectIndex()
-    if any(code.startswith("FXL4") for job in jobs for code in job.codes):
-        for job in jobs:
-            project.outer_levels(Path(job.path).absolute())
+    reports: list[FileReport | None] = [None] * len(jobs)
+    todo: list[int] = []
+    for i, job in enumerate(jobs):
+        cached = results.get(_absolute(job), _codes_key(job)) if results is not None else None
+        if cached is None or (job.fix and any(_would_fix(d, job) for d in cached)):
+            todo.append(i)
+        else:  # the path as this run names it: the cache is keyed by absolute path
+            found = [dataclasses.replace(d, path=job.path) for d in cached]
+            reports[i] = FileReport(job.path, diagnostics=found, initial=found)
+    if any(code.startswith("FXL4") for i in todo for code in jobs[i].codes):
+        for i in todo:
+            project.outer_levels(Path(jobs[i].path).absolute())
     workers = processes if processes is not None else (os.cpu_count() or 1)
     try:
-        if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-            return [run_job(job, project) for job in jobs]
-        seed = (project.extra_decorators, project.plugin_fixtures, project.installed_plugins, project.summaries)
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=seed) as pool:
-            return list(pool.map(run_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+        if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
+            done = [run_job(jobs[i], project) for i in todo]
+        else:
+            seed = (project.extra_decorators, project.plugin_fixtures, project.installed_plugins, project.summaries)
+            with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=seed) as pool:
+                chunks = max(1, len(todo) // (workers * 8))
+                done = list(pool.map(run_job, [jobs[i] for i in todo], chunksize=chunks))
+        for i, (report, facts) in zip(todo, done):
+            reports[i] = report
+            if results is not None and facts is not None:
+                results.put(_absolute(jobs[i]), _codes_key(jobs[i]), facts, report.diagnostics)
     finally:
-        if project.cache is not None:
-            project.cache.save()
+        for cache in (project.cache, results):
+            if cache is not None:
+                cache.save()
+    return reports  # type: ignore[return-value]
 
 
 def _start_worker(

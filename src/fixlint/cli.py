@@ -18,9 +18,12 @@ from fixlint.cache import remove_caches
 from fixlint.config import ConfigError, Settings, find_config, load_settings
 from fixlint.discovery import discover
 from fixlint.engine import Diagnostic, FileReport
-from fixlint.output import FORMATS, json_document, statistics, summary, text_line
+from fixlint.output import (
+    DOCUMENT_FORMATS, FORMATS, SourceLines, document, full_block, statistics, summary, text_line,
+)
 from fixlint.rule_docs import render_rule
 from fixlint.rules import ALL_RULES, UnknownCode, matching
+from fixlint.rules.base import Rule
 from fixlint.runner import check_bytes, make_index, make_job, make_results_cache, run_jobs, write_fixed
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -53,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
                           ("--extend-select", "these rules as well"),
                           ("--ignore", "not these rules")):
         check.add_argument(flag, type=_codes, action="append", metavar="CODES", help=meaning)
-    check.add_argument("--output-format", choices=FORMATS, default="text")
+    check.add_argument("--output-format", choices=FORMATS, default="text", metavar="FORMAT",
+                       help=f"how to report findings: {', '.join(FORMATS)} (default: text)")
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     check.add_argument("--config", type=Path, help="the pyproject.toml to read [tool.fixlint] from")
@@ -179,7 +183,7 @@ def _check(args: argparse.Namespace) -> int:
             else:
                 fixed.extend(report.applied)
     remaining = [d for report in reports for d in report.diagnostics]
-    _print(args, remaining, fixed, errors)
+    _print(args, remaining, fixed, errors, selected=settings.rules)
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_OK
@@ -210,16 +214,33 @@ def _check_stdin(args: argparse.Namespace, settings: Settings) -> int:
         for diagnostic in report.diagnostics:
             print(text_line(diagnostic, args.unsafe_fixes), file=sys.stderr)
     else:
-        _print(args, report.diagnostics, [])
+        _print(args, report.diagnostics, [], selected=settings.rules, stdin=source)
     return EXIT_FINDINGS if report.diagnostics and not args.exit_zero else EXIT_OK
 
 
-def _print(args: argparse.Namespace, remaining: list[Diagnostic], fixed: list[Diagnostic], errors: int = 0) -> None:
-    if args.output_format == "json":
-        print(json_document(remaining))
+def _print(
+    args: argparse.Namespace,
+    remaining: list[Diagnostic],
+    fixed: list[Diagnostic],
+    errors: int = 0,
+    *,
+    selected: Sequence[Rule] = (),
+    stdin: bytes | None = None,
+) -> None:
+    """The report on stdout. A machine format prints its document alone: no summary, and
+    ``--statistics`` and ``--show-fixes`` are ignored. ``stdin`` is the source read from ``-``."""
+    if args.output_format in DOCUMENT_FORMATS:
+        text = document(args.output_format, remaining, selected=selected, unsafe_fixes=args.unsafe_fixes,
+                        errors=errors)
+        sys.stdout.write(text)
         return
-    for diagnostic in remaining:
-        print(text_line(diagnostic, args.unsafe_fixes))
+    if args.output_format == "full":
+        sources = SourceLines({d.path: stdin for d in remaining} if stdin is not None else None)
+        for diagnostic in remaining:
+            print(full_block(diagnostic, args.unsafe_fixes, sources), end="\n\n")
+    else:
+        for diagnostic in remaining:
+            print(text_line(diagnostic, args.unsafe_fixes))
     if args.show_fixes and fixed:
         print(f"\nFixed {len(fixed)} error{'s' if len(fixed) != 1 else ''}:")
         by_file: dict[str, list[Diagnostic]] = {}

@@ -1,16 +1,27 @@
-"""Turning reports into what the user reads: text lines, JSON, statistics, summaries."""
+"""Turning reports into what the user reads: the ``--output-format`` formats, statistics, summaries.
+
+text and full are for people and end with a summary. The others are for machines: standard
+output holds only their document (SARIF and JUnit live in their own modules).
+"""
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import tokenize
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 from fixlint.engine import Diagnostic
+from fixlint.rule_docs import DOCS_URL
 from fixlint.rules import BY_CODE
-from fixlint.rules.base import FixSafety
+from fixlint.rules.base import FixSafety, Rule
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "full", "json", "json-lines", "github", "sarif", "junit")
+DOCUMENT_FORMATS = ("json", "json-lines", "github", "sarif", "junit")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the engine counts lines (a form feed is no line break)
 
 
 def applicable(diagnostic: Diagnostic, unsafe_fixes: bool) -> bool:
@@ -20,12 +31,43 @@ def applicable(diagnostic: Diagnostic, unsafe_fixes: bool) -> bool:
     )
 
 
+def rule_url(code: str) -> str:
+    """The rule's page on the documentation site (mkdocs serves rules/FXL201.md there)."""
+    return f"{DOCS_URL}rules/{code}/"
+
+
 def text_line(diagnostic: Diagnostic, unsafe_fixes: bool) -> str:
     marker = "[*] " if applicable(diagnostic, unsafe_fixes) else ""
     return (
         f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: "
         f"{diagnostic.code} {marker}{diagnostic.message}"
     )
+
+
+def document(
+    output_format: str,
+    diagnostics: Sequence[Diagnostic],
+    *,
+    selected: Sequence[Rule],
+    unsafe_fixes: bool,
+    errors: int,
+) -> str:
+    """A machine format's whole output (ending in a newline unless empty)."""
+    if output_format == "json":
+        return json_document(diagnostics) + "\n"
+    if output_format == "json-lines":
+        return "".join(json.dumps(_as_json(d), ensure_ascii=False) + "\n" for d in diagnostics)
+    if output_format == "github":
+        return "".join(github_line(d) + "\n" for d in diagnostics)
+    if output_format == "sarif":
+        from fixlint.output_sarif import sarif_document  # imported when used: json and text stay quick
+
+        return sarif_document(diagnostics, selected, unsafe_fixes=unsafe_fixes, errors=errors) + "\n"
+    if output_format == "junit":
+        from fixlint.output_junit import junit_document
+
+        return junit_document(diagnostics)
+    raise ValueError(f"not a machine format: {output_format}")
 
 
 def json_document(diagnostics: Iterable[Diagnostic]) -> str:
@@ -41,10 +83,99 @@ def _as_json(diagnostic: Diagnostic) -> dict[str, object]:
         "filename": diagnostic.path,
         "location": {"row": diagnostic.line, "column": diagnostic.column},
         "end_location": {"row": diagnostic.end_line, "column": diagnostic.end_column},
-        "fix": None
-        if diagnostic.fix_safety is None
-        else {"applicability": diagnostic.fix_safety.value, "message": diagnostic.fix_title},
+        "url": rule_url(diagnostic.code),
+        "fix": None if diagnostic.fix_safety is None else _json_fix(diagnostic),
     }
+
+
+def _json_fix(diagnostic: Diagnostic) -> dict[str, object]:
+    """As ruff writes a fix: its applicability, its title, and the edit (end exclusive)."""
+    edit = diagnostic.fix_edit
+    edits = [] if edit is None else [{
+        "content": edit.content,
+        "location": {"row": edit.start_line, "column": edit.start_column},
+        "end_location": {"row": edit.end_line, "column": edit.end_column},
+    }]
+    assert diagnostic.fix_safety is not None
+    return {"applicability": diagnostic.fix_safety.value, "message": diagnostic.fix_title, "edits": edits}
+
+
+def github_line(diagnostic: Diagnostic) -> str:
+    """A GitHub Actions workflow command: an error annotation on the finding's lines."""
+    properties = {
+        "title": f"fixlint ({diagnostic.code})",
+        "file": diagnostic.path,
+        "line": diagnostic.line,
+        "col": diagnostic.column,
+        "endLine": diagnostic.end_line,
+        "endColumn": diagnostic.end_column,
+    }
+    listed = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items())
+    where = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}"
+    return f"::error {listed}::{_escape_data(f'{where}: {diagnostic.code} {diagnostic.message}')}"
+
+
+def _escape_data(text: str) -> str:
+    """GitHub's escaping of a command's message: ``%`` first, so the others are not escaped twice."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class SourceLines:
+    """The lines of the checked files, read when first needed; ``given`` holds standard input."""
+
+    def __init__(self, given: Mapping[str, bytes] | None = None) -> None:
+        self._given = dict(given or {})
+        self._lines: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        if path not in self._lines:
+            self._lines[path] = _LINE_BREAK.split(_decode(self._read(path)))
+        lines = self._lines[path]
+        return lines[number - 1] if 1 <= number <= len(lines) else None
+
+    def _read(self, path: str) -> bytes:
+        if path in self._given:
+            return self._given[path]
+        try:
+            return Path(path).read_bytes()
+        except OSError:
+            return b""
+
+
+def _decode(source: bytes) -> str:
+    """As the parser decodes: the PEP 263 coding line or BOM, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        return source.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return source.decode("utf-8", errors="replace")
+
+
+def full_block(diagnostic: Diagnostic, unsafe_fixes: bool, sources: SourceLines) -> str:
+    """The text line, then the source line with carets under the finding, then the fix's title.
+
+    A finding over several lines is marked from its start to the end of its first line."""
+    lines = [text_line(diagnostic, unsafe_fixes)]
+    source = sources.line(diagnostic.path, diagnostic.line)
+    if source is not None:
+        start = min(diagnostic.column, len(source) + 1)
+        end = diagnostic.end_column if diagnostic.end_line == diagnostic.line else len(source.rstrip()) + 1
+        # Copy the tabs in front of the finding, so the carets line up however tabs are shown.
+        lead = "".join("\t" if char == "\t" else " " for char in source[: start - 1])
+        gutter = " " * len(str(diagnostic.line))
+        lines += [
+            f"{gutter} |",
+            f"{diagnostic.line} | {source}".rstrip(),
+            f"{gutter} | {lead}{'^' * max(1, end - start)}",
+            f"{gutter} |",
+        ]
+    if diagnostic.fix_title:
+        lines.append(f"{' ' * len(str(diagnostic.line))} = help: {diagnostic.fix_title}")
+    return "\n".join(lines)
 
 
 def statistics(diagnostics: Iterable[Diagnostic], unsafe_fixes: bool) -> list[str]:

@@ -12,6 +12,10 @@ from pathlib import Path
 from fixlint.rules import ALL_RULES
 from fixlint.rules.base import FixSafety, Rule
 
+# Where the documentation site is served (mkdocs.yml's site_url); a rule's page is
+# DOCS_URL + "rules/FXL201/" (mkdocs serves docs/rules/FXL201.md with directory URLs).
+DOCS_URL = "https://fixlint.github.io/fixlint/"
+
 _FIX_TEXT = {
     None: "No fix.",
     FixSafety.SAFE: "A safe fix is available (`--fix`).",

@@ -66,11 +66,14 @@ def check_source(
     fix: bool = False,
     unsafe_fixes: bool = False,
     project: ProjectIndex | None = None,
+    line_noqa_comments: bool = True,
 ) -> FileReport:
     """Check one file's bytes; with ``fix``, also apply fixes to a fixed point.
 
     ``resources`` adds the user's own acquire -> release pairs to FXL301's table; ``project``
-    is the index of the files around this one (a fresh one is made when not given)."""
+    is the index of the files around this one (a fresh one is made when not given).
+    ``line_noqa_comments=False`` leaves a line's ``# noqa`` to the caller (flake8 reads them
+    itself, and its ``--disable-noqa`` must be able to bring the findings back)."""
     report = FileReport(path)
     if not any(term in source for term in prefilter_terms(extra_decorators)) and not (
         any(rule.reads_tests for rule in rules) and is_test_module(PurePath(path).name)
@@ -86,7 +89,7 @@ def check_source(
 
     current = source
     for _ in range(MAX_FIX_PASSES):
-        analysis = _analyse(current, path, rules, extra_decorators, known, project)
+        analysis = _analyse(current, path, rules, extra_decorators, known, project, line_noqa_comments)
         if isinstance(analysis, Diagnostic):
             if SYNTAX_ERROR in rules:
                 report.diagnostics = [analysis]
@@ -139,6 +142,7 @@ def _analyse(
     extra_decorators: Sequence[str],
     resources: Mapping[str, ResourceKind],
     project: ProjectIndex,
+    line_noqa_comments: bool = True,
 ) -> tuple[cst.Module, list[Finding], list[Diagnostic]] | Diagnostic:
     try:
         module = parse_module(source)
@@ -168,7 +172,7 @@ def _analyse(
     for finding in findings:
         where = positions[finding.node]
         line_text = lines[where.start.line - 1] if where.start.line <= len(lines) else ""
-        if is_suppressed(finding.code, line_noqa(line_text)):
+        if line_noqa_comments and is_suppressed(finding.code, line_noqa(line_text)):
             continue
         kept.append(finding)
         edit = edit_for(module, module.code, finding.fix) if finding.fix else None

@@ -287,6 +287,7 @@ BROAD_SCOPE_MUTABLE_VALUE = Rule(
 ## What it does
 Flags a fixture with `class`, `module`, `package` or `session` scope that returns or yields a
 mutable container it builds itself:
+
 - a list, dict or set display or comprehension (`[...]`, `{...: ...}`, `{...}`);
 - a call of `list()`, `dict()`, `set()`, `bytearray()`, `collections.defaultdict`,
   `OrderedDict`, `Counter` or `deque` (through any import alias);

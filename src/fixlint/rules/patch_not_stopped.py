@@ -386,6 +386,7 @@ can stop it: no `p.stop()` in the teardown, a `finally` or a finalizer, and no
 `patch.stopall()` anywhere in the file.
 
 Not flagged:
+
 - `mocker.patch(...)` and the rest of pytest-mock, which undoes its patches itself;
 - `with patch(...) as m: yield m`, and a patcher that is built but never started;
 - a patcher the fixture uses in any other way than `p.start()`: stopped, given to

@@ -378,6 +378,7 @@ def log_file(tmp_path) -> Iterator[IO[str]]:
 The fix turns the `return` into `yield` and is unsafe: the resource now lives until teardown
 instead of being cleaned up before the test, which is the point, but it changes what the test
 sees. It is offered only when the result is exactly that fixture kept open:
+
 - the flagged `return` is the fixture's only `return`;
 - nothing runs after the new `yield` but the exits of the `with` (and `try`/`finally`) blocks
   around it: no statement follows it at any level, it is not in a loop, and no `try` around

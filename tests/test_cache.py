@@ -10,18 +10,8 @@ import pytest
 
 import fixlint.runner
 from fixlint.cli import main
+from samples import LEAKY
 
-LEAKY = """\
-import pytest
-
-
-@pytest.fixture
-def db():
-    conn = connect()
-    seed(conn)
-    yield conn
-    conn.close()
-"""
 # A session fixture requesting `thing`: fine while `thing` is session-scoped, a scope
 # mismatch (FXL401) as soon as a conftest.py makes it function-scoped.
 BROAD = """\

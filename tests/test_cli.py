@@ -11,40 +11,8 @@ from pathlib import Path
 import pytest
 
 from fixlint.cli import main
+from samples import CLEAN, LEAKY, LEAKY_FIXED
 
-LEAKY = """\
-import pytest
-
-
-@pytest.fixture
-def db():
-    conn = connect()
-    seed(conn)
-    yield conn
-    conn.close()
-"""
-LEAKY_FIXED = """\
-import pytest
-
-
-@pytest.fixture
-def db():
-    conn = connect()
-    try:
-        seed(conn)
-        yield conn
-    finally:
-        conn.close()
-"""
-CLEAN = """\
-import pytest
-
-
-@pytest.fixture
-def db():
-    with connect() as conn:
-        yield conn
-"""
 
 
 @pytest.fixture

@@ -18,20 +18,10 @@ import pytest
 
 from corpus import CORPUS
 from fixlint.rules import ALL_RULES
+from samples import LEAKY
 
 FINDING = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>[A-Z]+\d+) (?P<text>.*)$")
 
-LEAKY = """\
-import pytest
-
-
-@pytest.fixture
-def db():
-    conn = connect()
-    seed(conn)
-    yield conn
-    conn.close()
-"""
 # The same leak, made a fixture by the project's own decorator: no "fixture" anywhere in it.
 LEAKY_CUSTOM = LEAKY.replace("import pytest", "from myproject.testing import resource").replace(
     "@pytest.fixture", "@resource"

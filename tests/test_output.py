@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import pytest
 
 from fixlint.rule_docs import DOCS_URL
-from test_cli import CLEAN, LEAKY
+from samples import CLEAN, LEAKY
 
 FORMATS = ("text", "full", "json", "json-lines", "github", "sarif", "junit")
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif", "junit")

@@ -18,6 +18,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
+from samples import LEAKY
+
 ROOT = Path(__file__).parents[1]
 RULE_CODES = sorted(page.stem for page in (ROOT / "docs" / "rules").glob("FXL*.md"))
 # The other pages a reader must find in the navigation, as built URLs.
@@ -94,24 +96,13 @@ def test_a_rule_page_carries_its_generated_title(built) -> None:
         assert title in (site / "rules" / code / "index.html").read_text(encoding="utf-8"), code
 
 
-LEAKY_FIXTURE = """\
-import pytest
-
-
-@pytest.fixture
-def db():
-    conn = connect()
-    seed(conn)
-    yield conn
-    conn.close()
-"""
 
 
 def test_the_rule_links_in_sarif_output_lead_to_built_pages(built, tmp_path: Path) -> None:
     """Code scanning shows each rule's helpUri; it must be a page of the site served at site_url."""
     result, site = built
     assert result.returncode == 0, result.stderr
-    (tmp_path / "conftest.py").write_text(LEAKY_FIXTURE)
+    (tmp_path / "conftest.py").write_text(LEAKY)
     args = ["check", "--output-format", "sarif", "--select", "FXL", "conftest.py"]  # FXL: every rule
     sarif = subprocess.run(
         [sys.executable, "-m", "fixlint", *args], cwd=tmp_path, capture_output=True, text=True

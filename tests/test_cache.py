@@ -44,7 +44,17 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "tests" / "conftest.py").write_text(THING.format(scope="session"))
     (tmp_path / "tests" / "test_broad.py").write_text(BROAD)
     (tmp_path / "tests" / "test_db.py").write_text(LEAKY)
+    saved_a_while_ago(tmp_path)
     return tmp_path
+
+
+def saved_a_while_ago(root: Path) -> None:
+    """A file saved just before (or during) a run may have changed after fixlint read it
+    without its time showing it: its result is not kept for the next run. Files a test wrote
+    a moment ago are dated back, as if saved a minute before the run."""
+    for path in root.rglob("*"):
+        then = path.stat().st_mtime_ns - 60 * 10**9
+        os.utime(path, ns=(then, then))
 
 
 @pytest.fixture
@@ -94,6 +104,7 @@ def test_a_new_conftest_between_the_file_and_the_old_one_is_seen(project, capsys
     nested = project / "tests" / "nested"
     nested.mkdir()
     (nested / "test_broad.py").write_text(BROAD)
+    saved_a_while_ago(project)
     assert "FXL401" not in run(capsys)[1]
     (nested / "conftest.py").write_text(THING.format(scope="function"))
     assert "tests/nested/test_broad.py:5:11: FXL401" in run(capsys)[1]
@@ -149,6 +160,7 @@ def test_same_size_and_time_but_new_content_is_not_trusted_when_recent(project, 
     from within two seconds of its change is therefore checked by content."""
     target = project / "tests" / "test_db.py"
     clean = LEAKY.replace("    seed(conn)\n", "    pass\n      \n")[: len(LEAKY)]
+    target.write_text(LEAKY)  # saved just now
     run(capsys)
     before = target.stat()
     target.write_text(clean.ljust(len(LEAKY)))
@@ -166,3 +178,71 @@ def test_clean_removes_fixlint_caches_and_nothing_else(project, capsys) -> None:
     assert capsys.readouterr().out.strip() == "Removed .fixlint_cache"
     assert not (project / ".fixlint_cache").exists()
     assert (impostor / "keep.txt").exists()
+
+
+def _same_size_same_time(path: Path, text: str) -> None:
+    """Rewrite ``path`` so that neither its size nor its modification time changes."""
+    before = path.stat()
+    assert len(text.encode()) == before.st_size
+    path.write_text(text)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_a_conftest_rewritten_within_the_same_clock_tick_is_read_again(project, capsys) -> None:
+    (project / "tests" / "conftest.py").write_text(THING.format(scope="session"))  # saved just now
+    assert "FXL401" not in run(capsys)[1]
+    _same_size_same_time(project / "tests" / "conftest.py", THING.format(scope="package"))
+    assert "tests/test_broad.py:5:11: FXL401" in run(capsys)[1]
+
+
+def test_pytest_configuration_rewritten_within_the_same_clock_tick_is_read_again(project, capsys) -> None:
+    (project / "pytest.ini").write_text("[pytest]\ntestpaths = tests\n")
+    (project / "tests" / "test_unknown.py").write_text("def test_it(mystery):\n    pass\n")
+    saved_a_while_ago(project)
+    (project / "pytest.ini").write_text("[pytest]\ntestpaths = tests\n")  # saved just now
+    assert "FXL405" in run(capsys, "--select", "FXL405")[1]
+    _same_size_same_time(project / "pytest.ini", "[pytest]\ntestpaths = other\n")
+    assert "FXL405" not in run(capsys, "--select", "FXL405")[1]
+
+
+def test_a_module_created_where_an_import_now_finds_it(project, capsys) -> None:
+    """``from helpers import *`` finds the nearest helpers.py; a new, nearer one wins."""
+    (project / "helpers.py").write_text(THING.format(scope="function"))
+    (project / "tests" / "conftest.py").unlink()
+    (project / "tests" / "test_broad.py").write_text("from helpers import *\n" + BROAD)
+    saved_a_while_ago(project)
+    assert "tests/test_broad.py:6:11: FXL401" in run(capsys)[1]
+    (project / "tests" / "helpers.py").write_text(THING.format(scope="session"))
+    assert "FXL401" not in run(capsys)[1]
+
+
+def test_a_new_requirements_folder_naming_an_unknown_plugin_is_seen(project, capsys) -> None:
+    (project / "tests" / "test_unknown.py").write_text("def test_it(mystery):\n    pass\n")
+    saved_a_while_ago(project)
+    assert "FXL405" in run(capsys, "--select", "FXL405")[1]
+    (project / "requirements").mkdir()
+    (project / "requirements" / "test.txt").write_text("pytest-mysteryplugin\n")
+    assert "FXL405" not in run(capsys, "--select", "FXL405")[1]
+
+
+class _Planted:
+    """What a cache file planted in a repository could hold: unpickling it runs code."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (Path.write_text, (self.marker, "ran"))
+
+
+def test_a_cache_file_fixlint_did_not_sign_is_never_unpickled(project, checked, capsys) -> None:
+    import pickle
+
+    first = run(capsys)
+    marker = project / "planted"
+    for stored in (project / ".fixlint_cache").glob("*.pickle"):
+        stored.write_bytes(bytes(32) + pickle.dumps(_Planted(marker)))
+    checked.clear()
+    assert run(capsys) == first
+    assert not marker.exists()
+    assert len(checked) == 3

@@ -3,12 +3,17 @@
 Two stores: the summaries of conftest.py files and plugin modules (``SummaryCache``), and each
 checked file's findings (``ResultsCache``), so a second run over an unchanged suite reads and
 parses nothing. Both are keyed by file content; a file whose size and modification time are
-unchanged is trusted without being read.
+unchanged is trusted without being read, unless it changed just before it was read.
+
+The stores are pickles, and unpickling runs code: each file is signed with a key private to
+the user (``~/.cache/fixlint/key``), and one that does not carry the signature (a cache
+committed to a repository by someone else, a damaged file) is ignored, never loaded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
 import shutil
@@ -25,162 +30,209 @@ if TYPE_CHECKING:  # the engine imports the project index, which imports this mo
     from fixlint.engine import Diagnostic
 
 CACHE_DIR_NAME = ".fixlint_cache"
+_FORMAT = 2  # in the file names: a new layout never meets an old file
 _TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
-# Files whose presence or content can change what a folder's files see: the conftest.py chain,
-# pytest's rootdir and configuration, the packaging that declares plugins.
-_CONTEXT_FILES = ("conftest.py", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg", "setup.py")
-# A file changed within this many seconds of being read may change again within the same
-# clock tick without its time moving: its result is kept, but checked by content next time.
+# A file changed within this many seconds before a run started (or during it) may change
+# again within the same clock tick without its time moving: it is compared by content.
 _RECENT_SECONDS = 2.0
 
+# What a file was when read: size, modification time (-1: too recent to trust) and digest.
+FileState = tuple[int, int, str]
 
-class SummaryCache:
-    """Summaries on disk, keyed by each file's content (and fixlint's version and settings).
 
-    A file whose size and modification time are unchanged is not even read again."""
+class _Store:
+    """One signed pickle file and the start of the run that uses it."""
 
-    def __init__(self, directory: Path, salt: str) -> None:
-        self.file = directory / f"summaries-{salt}.pickle"
-        self.entries: dict[str, tuple[int, int, str, ModuleSummary | None]] = _load(self.file, dict) or {}  # type: ignore[assignment]
+    def __init__(self, directory: Path, name: str, empty: object) -> None:
+        self.file = directory / f"{name}-v{_FORMAT}.pickle"
+        self.started = time.time()
+        loaded = _load(self.file)
+        self.value = loaded if type(loaded) is type(empty) else empty
         self.dirty = False
 
+    def trusted_mtime(self, mtime_ns: int) -> int:
+        return -1 if self.is_recent(mtime_ns) else mtime_ns
+
+    def is_recent(self, mtime_ns: int) -> bool:
+        return mtime_ns / 1e9 > self.started - _RECENT_SECONDS
+
+    def save(self) -> None:
+        if self.dirty and _save(self.file, self.value):
+            self.dirty = False
+
+
+class SummaryCache(_Store):
+    """Summaries on disk, keyed by each file's content (and fixlint's version and settings)."""
+
+    def __init__(self, directory: Path, salt: str) -> None:
+        super().__init__(directory, f"summaries-{salt}", {})
+        self.entries: dict[str, tuple[int, int, str, ModuleSummary | None]] = self.value  # type: ignore[assignment]
+
     def get(self, path: Path, stat: os.stat_result, digest: str | None = None) -> tuple[bool, ModuleSummary | None]:
-        entry = self.entries.get(str(path))
-        if entry is None:
+        try:
+            size, mtime, known_digest, summary = self.entries[str(path)]
+        except (KeyError, TypeError, ValueError):
             return False, None
-        size, mtime, known_digest, summary = entry
         if (size, mtime) == (stat.st_size, stat.st_mtime_ns) or digest == known_digest:
             return True, summary
         return False, None
 
     def put(self, path: Path, stat: os.stat_result, digest: str, summary: ModuleSummary | None) -> None:
-        self.entries[str(path)] = (stat.st_size, stat.st_mtime_ns, digest, summary)
+        self.entries[str(path)] = (stat.st_size, self.trusted_mtime(stat.st_mtime_ns), digest, summary)
         self.dirty = True
-
-    def save(self) -> None:
-        if self.dirty and _save(self.file, self.entries):
-            self.dirty = False
 
 
 @dataclass(frozen=True)
 class CachedResult:
     """A file's findings, its state when checked, and the state of everything its check read."""
 
-    size: int
-    mtime_ns: int  # -1: changed too recently to trust the time; compare content
-    digest: str
+    state: FileState
     codes: str  # the rules that ran on it (per-file-ignores make them differ per file)
-    reads: tuple[tuple[str, str | None], ...]  # (file or dir:<folder>, its digest or signature)
+    reads: tuple[tuple[str, str | None], ...]  # (what was read, its state: see ``ResultsCache.state``)
     diagnostics: tuple[Diagnostic, ...]
 
 
-class ResultsCache:
+class ResultsCache(_Store):
     """Each file's findings under the current fixlint version and settings (the ``salt``).
 
-    A result stands while the file and everything its check read are unchanged: the
-    conftest.py files, plugins and modules whose summaries it used (by content), and for each
-    folder whose fixture chain it looked up, that folder's and its parents' conftest.py and
-    pytest configuration files (by size and time). A file whose fixes changed it is not kept."""
+    A result stands while the file and everything its check read (``ProjectIndex.reading``)
+    are as they were: each file by content (a missing one stays missing), each listing the
+    same. A file whose fixes changed it is not kept, nor a result whose inputs changed while
+    it was worked out."""
 
     def __init__(self, directory: Path, salt: str) -> None:
-        self.file = directory / f"results-{salt}.pickle"
-        stored = _load(self.file, tuple)
-        self.entries: dict[str, CachedResult] = stored[0] if stored else {}  # type: ignore[index]
-        # size, time and digest of the files the results read, so they need no reading either
-        self.read_files: dict[str, tuple[int, int, str]] = stored[1] if stored else {}  # type: ignore[index]
-        self.dirty = False
-        self._started = time.time()
+        super().__init__(directory, f"results-{salt}", ({}, {}))
+        # the results, and what the files they read were like, so those need no reading either
+        self.entries: dict[str, CachedResult] = self.value[0]  # type: ignore[index]
+        self.read_files: dict[str, FileState] = self.value[1]  # type: ignore[index]
         self._states: dict[str, str | None] = {}
+        self._changing: set[str] = set()  # reads that changed just before or during this run
 
     def get(self, path: str, codes: str) -> tuple[Diagnostic, ...] | None:
         """The findings of ``path`` when nothing they depend on changed, else None."""
         entry = self.entries.get(path)
-        if entry is None or entry.codes != codes:
+        try:
+            if entry is None or entry.codes != codes or self._current(path, entry.state) is None:
+                return None
+            if any(self.state(read) != known for read, known in entry.reads):
+                return None
+            return entry.diagnostics
+        except (AttributeError, TypeError, ValueError):  # an entry of another shape: a miss
             return None
-        if self._file_state(path, (entry.size, entry.mtime_ns, entry.digest)) != entry.digest:
-            return None
-        if any(self.state(read) != token for read, token in entry.reads):
-            return None
-        return entry.diagnostics
 
-    def put(
-        self, path: str, codes: str, facts: tuple[int, int, str, Iterable[str]], diagnostics: Iterable[Diagnostic]
-    ) -> None:
-        """Remember ``path``'s findings; ``facts``: its size, time and digest when read, and
-        what its check read besides it."""
-        size, mtime_ns, digest, reads = facts
-        recent = mtime_ns / 1e9 > self._started - _RECENT_SECONDS
+    def put(self, path: str, codes: str, state: FileState, reads: Iterable[str], diagnostics: Iterable[Diagnostic]) -> None:
+        """Remember ``path``'s findings; ``state`` is the file as the check read it."""
         states = tuple((read, self.state(read)) for read in sorted(reads))
-        self.entries[path] = CachedResult(size, -1 if recent else mtime_ns, digest, codes, states, tuple(diagnostics))
+        if any(read in self._changing for read, _ in states):
+            return  # what the check read may not be what is on disk now
+        size, mtime_ns, digest = state
+        self.entries[path] = CachedResult((size, self.trusted_mtime(mtime_ns), digest), codes, states, tuple(diagnostics))
         self.dirty = True
 
     def state(self, read: str) -> str | None:
-        """A file's content digest (None when missing) or, for ``dir:<folder>``, the folder's
-        context signature; worked out once per run."""
+        """What ``read`` is now, once per run: a file's content digest (None when missing),
+        for ``?<path>`` whether it exists, for ``glob:<folder><tab><pattern>`` the names it matches."""
         if read not in self._states:
-            if read.startswith("dir:"):
-                self._states[read] = self._folder_signature(Path(read[4:]))
+            if read.startswith("?"):
+                self._states[read] = "exists" if os.path.exists(read[1:]) else None
+            elif read.startswith("glob:"):
+                folder, pattern = read[5:].rsplit("\t", 1)
+                self._states[read] = "\n".join(sorted(map(str, Path(folder).glob(pattern))))
             else:
-                self._states[read] = self._file_state(read, self.read_files.get(read), remember=True)
+                self._states[read] = self._digest(read, self.read_files)
         return self._states[read]
 
-    def _file_state(self, path: str, hint: tuple[int, int, str] | None, remember: bool = False) -> str | None:
+    def _current(self, path: str, known: FileState) -> str | None:
+        """``path``'s digest when its content is still ``known``'s, else None."""
+        entry = self.entries[path]
+        digest = self._digest(path, {path: known})
+        if digest != known[2]:
+            return None
+        if known[1] == -1 and path not in self._changing:  # no longer recent: trust its time from now on
+            stat = os.stat(path)
+            self.entries[path] = CachedResult((stat.st_size, stat.st_mtime_ns, digest), *_rest(entry))
+            self.dirty = True
+        return digest
+
+    def _digest(self, path: str, known: dict[str, FileState]) -> str | None:
+        """The content digest of ``path`` (None when it cannot be read), without reading it
+        when its size and time match what ``known`` holds for it; ``known`` is updated."""
         try:
             stat = os.stat(path)
+            hint = known.get(path)
             if hint is not None and (stat.st_size, stat.st_mtime_ns) == hint[:2]:
                 return hint[2]
             with open(path, "rb") as handle:
                 digest = hashlib.sha256(handle.read()).hexdigest()
         except OSError:
             return None
-        if remember:
-            recent = stat.st_mtime_ns / 1e9 > self._started - _RECENT_SECONDS
-            self.read_files[path] = (stat.st_size, -1 if recent else stat.st_mtime_ns, digest)
+        if self.is_recent(stat.st_mtime_ns):
+            self._changing.add(path)
+        if known is self.read_files:
+            self.read_files[path] = (stat.st_size, self.trusted_mtime(stat.st_mtime_ns), digest)
             self.dirty = True
         return digest
 
-    def _folder_signature(self, folder: Path) -> str:
-        parts: list[object] = [str(folder), (folder / ".git").exists()]
-        for name in _CONTEXT_FILES:
-            parts.append(_stat_key(folder / name))
-        parts += [(entry.name, _stat_key(entry)) for entry in sorted(folder.glob("requirements*.txt"))]
-        if folder.parent != folder:
-            parts.append(self.state(f"dir:{folder.parent}"))
-        return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
-    def save(self) -> None:
-        if self.dirty and _save(self.file, (self.entries, self.read_files)):
-            self.dirty = False
+def _rest(entry: CachedResult) -> tuple[str, tuple[tuple[str, str | None], ...], tuple[Diagnostic, ...]]:
+    return entry.codes, entry.reads, entry.diagnostics
 
 
-def _stat_key(path: Path) -> tuple[int, int] | None:
+def _signing_key() -> bytes | None:
+    """The user's key for signing cache files, made on first use; None when it cannot be."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fixlint"
+    key_file = home / "key"
     try:
-        stat = path.stat()
+        return key_file.read_bytes()
+    except OSError:
+        pass
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=home)
+        with os.fdopen(handle, "wb") as out:
+            out.write(os.urandom(32))
+        os.replace(temporary, key_file)
+        return key_file.read_bytes()
+    except (OSError, RuntimeError):  # RuntimeError: no home directory at all
+        return None
+
+
+def _load(file: Path) -> object | None:
+    """What ``file`` holds, when it carries our signature; None for anything else."""
+    key = _signing_key()
+    try:
+        data = file.read_bytes()
     except OSError:
         return None
-    return stat.st_size, stat.st_mtime_ns
-
-
-def _load(file: Path, kind: type) -> object | None:
-    try:
-        with file.open("rb") as handle:
-            value = pickle.load(handle)
-    except Exception:  # noqa: BLE001 - a missing or damaged cache is an empty one
+    signature, payload = data[:32], data[32:]
+    if key is None or not hmac.compare_digest(signature, hmac.digest(key, payload, "sha256")):
         return None
-    return value if isinstance(value, kind) else None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - ours but unreadable (another Python): an empty store
+        return None
 
 
 def _save(file: Path, value: object) -> bool:
-    """Write atomically; a cache that cannot be written is simply not kept."""
+    """Write signed and atomically; a cache that cannot be written is simply not kept."""
+    key = _signing_key()
+    if key is None:
+        return False
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         _mark_cache_dir(file.parent)
         handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
-            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(hmac.digest(key, payload, "sha256") + payload)
         os.replace(temporary, file)
+        temporary = None
     except OSError:
         return False
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
     return True
 
 

@@ -17,7 +17,7 @@ from pathlib import PurePath
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from fixlint.fixes import Edit, TextEdit, apply_edits, edit_for, text_edit
+from fixlint.fixes import LINE_BREAK, Edit, TextEdit, apply_edits, edit_for, text_edit
 from fixlint.imports import build_import_table
 from fixlint.model import build_fixtures, prefilter_terms
 from fixlint.noqa import file_noqa, is_suppressed, line_noqa
@@ -28,7 +28,6 @@ from fixlint.rules.base import FileContext, Finding, FixSafety, Rule, is_test_mo
 from fixlint.rules.syntax_error import SYNTAX_ERROR
 
 MAX_FIX_PASSES = 10
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,10 @@ class Diagnostic:
     fix_safety: FixSafety | None = None
     fix_title: str | None = None
     fix_edit: TextEdit | None = None  # what the fix alone would change (SARIF and JSON show it)
+
+    def fixable(self, unsafe_fixes: bool) -> bool:
+        """Would ``--fix`` (with this ``--unsafe-fixes`` setting) apply this finding's fix?"""
+        return self.fix_safety is FixSafety.SAFE or (unsafe_fixes and self.fix_safety is FixSafety.UNSAFE)
 
 
 @dataclass
@@ -166,7 +169,7 @@ def _analyse(
     if not findings:
         return module, [], []
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    lines = _LINE_BREAK.split(module.code)  # not str.splitlines: form feeds are no line break
+    lines = LINE_BREAK.split(module.code)
     kept: list[Finding] = []
     diagnostics: list[Diagnostic] = []
     for finding in findings:

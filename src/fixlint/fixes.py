@@ -38,12 +38,13 @@ class TextEdit:
     content: str
 
 
-_LINE_START = re.compile(r"\r\n|\r|\n")
+# How fixlint counts lines, everywhere: as Python does (not str.splitlines: a form feed is no line break).
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def text_edit(text: str, edit: Edit) -> TextEdit:
     """``edit`` (offsets into ``text``) as lines and columns."""
-    starts = [0, *(match.end() for match in _LINE_START.finditer(text))]
+    starts = [0, *(match.end() for match in LINE_BREAK.finditer(text))]
 
     def where(offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(starts, offset) - 1

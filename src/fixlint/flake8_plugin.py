@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import ast
 import io
+import logging
 import re
 import tokenize
 from collections.abc import Iterator, Sequence
@@ -57,6 +58,7 @@ class PluginSettings:
 
 
 # fixlint's defaults, for a caller that never had flake8 parse the options.
+_LOG = logging.getLogger(__name__)
 _DEFAULTS = PluginSettings(rules=tuple(rule for rule in ALL_RULES if rule.check is not None and rule.default))
 
 
@@ -126,15 +128,19 @@ class Plugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         settings = self.settings or _DEFAULTS  # flake8 always parses options first; other callers may not
-        report = check_source(
-            source_bytes(self.filename, self.lines),
-            self.filename,
-            settings.rules,
-            extra_decorators=settings.extra_decorators,
-            resources=settings.resources,
-            project=self.project(settings),
-            line_noqa_comments=False,  # flake8 applies ``# noqa`` itself (and --disable-noqa)
-        )
+        try:
+            report = check_source(
+                source_bytes(self.filename, self.lines),
+                self.filename,
+                settings.rules,
+                extra_decorators=settings.extra_decorators,
+                resources=settings.resources,
+                project=self.project(settings),
+                line_noqa_comments=False,  # flake8 applies ``# noqa`` itself (and --disable-noqa)
+            )
+        except RecursionError:  # as ``fixlint check``: this file is skipped, the run goes on
+            _LOG.warning("fixlint: %s is nested too deeply to analyse; skipped", self.filename)
+            return
         # No FXL001 here: it is not among the rules, so a file that does not parse reports
         # nothing, and flake8's E999 says why.
         for diagnostic in report.diagnostics:

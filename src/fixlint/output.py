@@ -8,27 +8,19 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import tokenize
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from fixlint.engine import Diagnostic
+from fixlint.fixes import LINE_BREAK
 from fixlint.rule_docs import DOCS_URL
 from fixlint.rules import BY_CODE
 from fixlint.rules.base import FixSafety, Rule
 
 FORMATS = ("text", "full", "json", "json-lines", "github", "sarif", "junit")
 DOCUMENT_FORMATS = ("json", "json-lines", "github", "sarif", "junit")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the engine counts lines (a form feed is no line break)
-
-
-def applicable(diagnostic: Diagnostic, unsafe_fixes: bool) -> bool:
-    """Would ``--fix`` (with the current ``--unsafe-fixes`` setting) apply this finding's fix?"""
-    return diagnostic.fix_safety is FixSafety.SAFE or (
-        unsafe_fixes and diagnostic.fix_safety is FixSafety.UNSAFE
-    )
 
 
 def rule_url(code: str) -> str:
@@ -37,7 +29,7 @@ def rule_url(code: str) -> str:
 
 
 def text_line(diagnostic: Diagnostic, unsafe_fixes: bool) -> str:
-    marker = "[*] " if applicable(diagnostic, unsafe_fixes) else ""
+    marker = "[*] " if diagnostic.fixable(unsafe_fixes) else ""
     return (
         f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: "
         f"{diagnostic.code} {marker}{diagnostic.message}"
@@ -133,7 +125,7 @@ class SourceLines:
 
     def line(self, path: str, number: int) -> str | None:
         if path not in self._lines:
-            self._lines[path] = _LINE_BREAK.split(_decode(self._read(path)))
+            self._lines[path] = LINE_BREAK.split(_decode(self._read(path)))
         lines = self._lines[path]
         return lines[number - 1] if 1 <= number <= len(lines) else None
 
@@ -181,7 +173,7 @@ def full_block(diagnostic: Diagnostic, unsafe_fixes: bool, sources: SourceLines)
 def statistics(diagnostics: Iterable[Diagnostic], unsafe_fixes: bool) -> list[str]:
     """One line per code, most frequent first: count, code, [*] when fixable, rule name."""
     counts = Counter(d.code for d in diagnostics)
-    fixable = {d.code for d in diagnostics if applicable(d, unsafe_fixes)}
+    fixable = {d.code for d in diagnostics if d.fixable(unsafe_fixes)}
     width = len(str(max(counts.values(), default=0)))
     return [
         f"{count:>{width}}\t{code}\t{'[*]' if code in fixable else '   '} {BY_CODE[code].name}"
@@ -200,7 +192,7 @@ def summary(
     noun = "error" if total == 1 else "errors"
     lines = [f"Found {total} {noun} ({fixed} fixed, {len(remaining)} remaining)." if fixing or fixed
              else f"Found {total} {noun}."]
-    can_fix = sum(applicable(d, unsafe_fixes) for d in remaining)
+    can_fix = sum(d.fixable(unsafe_fixes) for d in remaining)
     hidden = sum(d.fix_safety is FixSafety.UNSAFE for d in remaining) if not unsafe_fixes else 0
     if can_fix and not fixing:
         lines.append(f"[*] {can_fix} fixable with the `--fix` option.")

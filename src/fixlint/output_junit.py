@@ -8,6 +8,7 @@ line number on a test case: the line is in the test case's name and in the failu
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import PurePath
@@ -25,7 +26,7 @@ def junit_document(diagnostics: Sequence[Diagnostic]) -> str:
         suite = ET.SubElement(root, "testsuite", _counts("fixlint", 1, 0))
         ET.SubElement(suite, "testcase", {"name": "no findings", "classname": "fixlint"})
     for path, found in by_file.items():
-        suite = ET.SubElement(root, "testsuite", {**_counts(path, len(found), len(found)), "file": path})
+        suite = ET.SubElement(root, "testsuite", {**_counts(_xml_safe(path), len(found), len(found)), "file": _xml_safe(path)})
         for diagnostic in found:
             suite.append(_testcase(diagnostic))
     ET.indent(root)
@@ -39,10 +40,20 @@ def _counts(name: str, tests: int, failures: int) -> dict[str, str]:
 def _testcase(diagnostic: Diagnostic) -> ET.Element:
     where = f"{diagnostic.line}:{diagnostic.column}"
     name = f"{diagnostic.code} {BY_CODE[diagnostic.code].name} at {where}"
-    case = ET.Element("testcase", {"name": name, "classname": _classname(diagnostic.path)})
-    failure = ET.SubElement(case, "failure", {"type": diagnostic.code, "message": diagnostic.message})
-    failure.text = f"{diagnostic.path}:{where}: {diagnostic.code} {diagnostic.message}"
+    case = ET.Element("testcase", {"name": name, "classname": _xml_safe(_classname(diagnostic.path))})
+    message = _xml_safe(diagnostic.message)
+    failure = ET.SubElement(case, "failure", {"type": diagnostic.code, "message": message})
+    failure.text = _xml_safe(f"{diagnostic.path}:{where}: {diagnostic.code} {diagnostic.message}")
     return case
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """XML 1.0 has no way to write most control characters (a message may quote code holding
+    one): they are shown escaped, as ``\\x1b``."""
+    return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def _classname(path: str) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from fixlint import __version__
 from fixlint.engine import Diagnostic
 from fixlint.fixes import TextEdit
-from fixlint.output import applicable, rule_url
+from fixlint.output import rule_url
 from fixlint.rule_docs import DOCS_URL
 from fixlint.rules import ALL_RULES
 from fixlint.rules.base import Rule
@@ -87,7 +87,7 @@ def _result(diagnostic: Diagnostic, rule_index: int, unsafe_fixes: bool) -> dict
         "message": {"text": diagnostic.message},
         "locations": [{"physicalLocation": {"artifactLocation": location, "region": region}}],
     }
-    if diagnostic.fix_edit is not None and applicable(diagnostic, unsafe_fixes):
+    if diagnostic.fix_edit is not None and diagnostic.fixable(unsafe_fixes):
         result["fixes"] = [_fix(diagnostic.fix_title or "", diagnostic.fix_edit, location)]
     return result
 

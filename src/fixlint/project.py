@@ -17,10 +17,11 @@ import functools
 import re
 import shlex
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from fixlint import known_fixtures
 from fixlint.cache import SummaryCache
@@ -30,6 +31,8 @@ from fixlint.summary import EMPTY_SUMMARY, FixtureDef, ModuleSummary, read_summa
 _INI_FILES = (("pytest.ini", None), (".pytest.ini", None), ("pyproject.toml", "[tool.pytest"),
               ("tox.ini", "[pytest]"), ("setup.cfg", "[tool:pytest]"))
 _STAR_DEPTH = 4  # how far ``from x import *`` chains are followed
+T = TypeVar("T")
+Note = Callable[[str], None]  # told each path an answer depends on (see ``ProjectIndex.reading``)
 
 
 @dataclass(frozen=True)
@@ -74,22 +77,19 @@ class ProjectIndex:
     installed_plugins: tuple[str, ...] | None = None
     cache: SummaryCache | None = None
     summaries: dict[str, ModuleSummary | None] = field(default_factory=dict)
-    _roots: dict[Path, Path] = field(default_factory=dict)
-    _outer: dict[tuple[Path, tuple[str, ...], bool], tuple[Level, ...]] = field(default_factory=dict)
-    _modules: dict[tuple[str, Path, bool], Path | None] = field(default_factory=dict)
-    _plugins: dict[tuple[tuple[str, ...], Path], Level] = field(default_factory=dict)
-    _packaging: dict[Path, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
+    # answers worked out once (rootdirs, module files, levels), each with what it read
+    _memos: dict[tuple[object, ...], tuple[Any, frozenset[str]]] = field(default_factory=dict)
     _reads: list[set[str]] = field(default_factory=list)
-    _memo_reads: dict[object, frozenset[str]] = field(default_factory=dict)
 
     # -- what a check read (the results cache keys a clean result by it) ------------------
 
     @contextmanager
     def reading(self) -> Iterator[set[str]]:
-        """Collect what is read inside the block: the files whose summaries were used, and
-        ``dir:<folder>`` for each folder whose conftest.py chain and pytest configuration were
-        looked up. Memoised answers report what they were built from, so the set is the same
-        whichever file asked first."""
+        """Collect what is read inside the block: every file whose content or absence the
+        answers depend on (summaries used; conftest.py, configuration and module files looked
+        for, found or not), ``?<path>`` for a path whose existence alone counts (``.git``) and
+        ``glob:<folder><tab><pattern>`` for a listing. Memoised answers report what they were
+        built from, so the set is the same whichever file asked first."""
         found: set[str] = set()
         self._reads.append(found)
         try:
@@ -101,15 +101,17 @@ class ProjectIndex:
         for found in self._reads:
             found.update(reads)
 
-    def _memo(self, key: object, compute):  # type: ignore[no-untyped-def]
-        """``compute()`` once per ``key``, remembering what it read for later askers."""
-        if key in self._memo_reads:
-            self._note(*self._memo_reads[key])
-            return None
+    def _memo(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` once per ``key``; later askers are told what it read, as if they
+        had computed it themselves."""
+        if key in self._memos:
+            value, reads = self._memos[key]
+            self._note(*reads)
+            return value
         with self.reading() as found:
-            compute()
-        self._memo_reads[key] = frozenset(found)
-        return None
+            value = compute()
+        self._memos[key] = (value, frozenset(found))
+        return value
 
     # -- files ---------------------------------------------------------------------------
 
@@ -127,10 +129,7 @@ class ProjectIndex:
     def root_of(self, directory: Path) -> Path:
         """pytest's rootdir for files in ``directory``: the nearest directory above holding
         pytest configuration, else the nearest with setup.py or .git, else the filesystem root."""
-        self._note(f"dir:{directory}")
-        if directory not in self._roots:
-            self._roots[directory] = _find_root(directory)
-        return self._roots[directory]
+        return self._memo(("root", directory), lambda: _find_root(directory, self._note))
 
     def conftests(self, directory: Path) -> list[Path]:
         """conftest.py files in ``directory`` and above, up to the rootdir, nearest first."""
@@ -138,6 +137,7 @@ class ProjectIndex:
         found: list[Path] = []
         for folder in (directory, *directory.parents):
             candidate = folder / "conftest.py"
+            self._note(str(candidate))
             if candidate.is_file():
                 found.append(candidate)
             if folder == root:
@@ -148,10 +148,8 @@ class ProjectIndex:
         """The file a (possibly relative) module name means, seen from ``importer``: searched
         in the importer's package, the directories above it (and their ``src``), and, with
         ``installed``, ``sys.path``. Nothing is imported."""
-        key = (module, importer.parent, installed)
-        if key not in self._modules:
-            self._modules[key] = self._find_module(module, importer, installed)
-        return self._modules[key]
+        key = ("module", module, importer.parent, installed)
+        return self._memo(key, lambda: self._find_module(module, importer, installed))
 
     def _find_module(self, module: str, importer: Path, installed: bool) -> Path | None:
         dots = len(module) - len(module.lstrip("."))
@@ -160,14 +158,14 @@ class ProjectIndex:
             base = importer.parent
             for _ in range(dots - 1):
                 base = base.parent
-            return _module_file(base, parts)
+            return _module_file(base, parts, self._note)
         if not parts:
             return None
         bases = [base for folder in importer.parents for base in (folder, folder / "src")]
         if installed:
             bases += [Path(entry) for entry in sys.path if entry]
         for base in bases:
-            found = _module_file(base, parts)
+            found = _module_file(base, parts, self._note)
             if found is not None:
                 return found
         return None
@@ -177,36 +175,27 @@ class ProjectIndex:
     def outer_levels(self, path: Path, own_plugins: tuple[str, ...] = ()) -> tuple[Level, ...]:
         """What a file at ``path`` sees beyond itself, nearest first: its conftest.py chain,
         the plugins, pytest's built-ins. ``own_plugins``: the file's own ``pytest_plugins``."""
-        directory = path.parent
-        key = (directory, own_plugins, path.name == "conftest.py")  # a conftest.py is not its own outer level
-        self._memo(("outer", key), lambda: self._build_outer(key, path, own_plugins))
-        return self._outer[key]
+        is_conftest = path.name == "conftest.py"  # a conftest.py is not its own outer level
+        key = ("outer", path.parent, own_plugins, is_conftest)
+        return self._memo(key, lambda: self._outer_levels(path, own_plugins))
 
-    def _build_outer(self, key: tuple[Path, tuple[str, ...], bool], path: Path, own_plugins: tuple[str, ...]) -> None:
+    def _outer_levels(self, path: Path, own_plugins: tuple[str, ...]) -> tuple[Level, ...]:
         directory = path.parent
-        if key not in self._outer:
-            levels: list[Level] = []
-            root = self.root_of(directory)
-            if root not in self._packaging:
-                self._packaging[root] = packaged_plugins(root)
-            own_entry_points, unknown_plugins = self._packaging[root]
-            plugin_names = [*own_plugins, *ini_plugins(root), *own_entry_points]
-            for conftest in self.conftests(directory):
-                if conftest == path:
-                    continue  # a conftest.py's own fixtures are its module level
-                summary = self.summary(conftest) or EMPTY_SUMMARY
-                levels.append(self.module_level(conftest, summary, self._label(conftest)))
-                plugin_names.extend(summary.plugins)
-            plugins_key = (tuple(plugin_names), root)
-            self._memo(("plugins", plugins_key), lambda: self._build_plugins(plugins_key, path, unknown_plugins))
-            levels.append(self._plugins[plugins_key])
-            levels.append(_builtin_level())
-            self._outer[key] = tuple(levels)
-
-    def _build_plugins(self, key: tuple[tuple[str, ...], Path], path: Path, unknown_plugins: bool) -> None:
-        if key not in self._plugins:
-            level = self._plugin_level(path, key[0])
-            self._plugins[key] = replace(level, open=level.open or unknown_plugins)
+        levels: list[Level] = []
+        root = self.root_of(directory)
+        own_entry_points, unknown_plugins = self._memo(("packaging", root), lambda: packaged_plugins(root, self._note))
+        plugin_names = [*own_plugins, *ini_plugins(root), *own_entry_points]
+        for conftest in self.conftests(directory):
+            if conftest == path:
+                continue  # a conftest.py's own fixtures are its module level
+            summary = self.summary(conftest) or EMPTY_SUMMARY
+            levels.append(self.module_level(conftest, summary, self._label(conftest)))
+            plugin_names.extend(summary.plugins)
+        # Plugin modules are looked for from this folder up, so the level is this folder's own.
+        plugins = self._plugin_level(path, plugin_names)
+        levels.append(replace(plugins, open=plugins.open or unknown_plugins))
+        levels.append(_builtin_level())
+        return tuple(levels)
 
     def module_level(self, path: Path, summary: ModuleSummary, label: str) -> Level:
         """A module's fixtures and the names that may hold one. Names it imports are looked up
@@ -351,26 +340,29 @@ def _may_hold_fixtures(module: str) -> bool:
     return head not in sys.stdlib_module_names and head not in {"numpy", "pandas", "typing_extensions"}
 
 
-def _module_file(base: Path, parts: list[str]) -> Path | None:
-    if not parts:
-        candidate = base / "__init__.py"
-        return candidate if candidate.is_file() else None
-    folder = base.joinpath(*parts)
-    for candidate in (folder.with_name(folder.name + ".py"), folder / "__init__.py"):
+def _module_file(base: Path, parts: list[str], note: Note) -> Path | None:
+    folder = base.joinpath(*parts) if parts else base
+    candidates = (folder.with_name(folder.name + ".py"), folder / "__init__.py") if parts else (base / "__init__.py",)
+    for candidate in candidates:
+        note(str(candidate))
         if candidate.is_file():
             return candidate
     return None
 
 
-def _find_root(directory: Path) -> Path:
+def _find_root(directory: Path, note: Note) -> Path:
     fallback: Path | None = None
     for folder in (directory, *directory.parents):
         for name, marker in _INI_FILES:
             candidate = folder / name
+            note(str(candidate))
             if candidate.is_file() and (marker is None or _mentions(candidate, marker)):
                 return folder
-        if fallback is None and ((folder / "setup.py").is_file() or (folder / ".git").exists()):
-            fallback = folder
+        if fallback is None:
+            note(str(folder / "setup.py"))
+            note(f"?{folder / '.git'}")
+            if (folder / "setup.py").is_file() or (folder / ".git").exists():
+                fallback = folder
     return fallback or Path(directory.anchor)
 
 
@@ -407,23 +399,30 @@ _NOT_PLUGINS = frozenset({"pytest-dev", "pytest_plugins", "pytest-of", "pytest_g
 _ENTRY_POINT = re.compile(r"[\"']?[\w.-]+[\"']?\s*=\s*[\"']?([A-Za-z_][\w.]*)")
 
 
-def packaged_plugins(root: Path) -> tuple[tuple[str, ...], bool]:
+REQUIREMENTS_GLOBS = ("requirements*.txt", "requirements/*.txt", "*requirements*/*.txt")
+
+
+def packaged_plugins(root: Path, note: Note = lambda read: None) -> tuple[tuple[str, ...], bool]:
     """What the project's packaging says about plugins: the modules of its own pytest11 entry
     points (a plugin shipped with the project), and whether it depends on a pytest plugin
     fixlint knows nothing of and cannot find installed (then any name may come from it)."""
     own: list[str] = []
     texts: list[str] = []
     for name in ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini"):
+        note(str(root / name))
         text = _text(root / name)
         texts.append(text)
         if "pytest11" in text:  # [project.entry-points.pytest11], setup.cfg's or setup.py's
             section = text[text.index("pytest11") :]
             block = section[:400] if name == "setup.py" else section.split("\n[", 1)[0]
             own += _ENTRY_POINT.findall(block.split("\n", 1)[-1] if name != "setup.py" else block)
-    for pattern in ("requirements*.txt", "requirements/*.txt", "*requirements*/*.txt"):
-        texts += [_text(path) for path in sorted(root.glob(pattern))[:20]]
+    for pattern in REQUIREMENTS_GLOBS:
+        note(f"glob:{root}\t{pattern}")
+        for path in sorted(root.glob(pattern))[:20]:
+            note(str(path))
+            texts.append(_text(path))
     known = {name.replace("_", "-").lower() for name in known_fixtures.DISTRIBUTIONS}
-    installed = {name.replace("_", "-").lower() for name in _installed_distributions()}
+    installed = {name.replace("_", "-").lower() for name, _ in installed_distributions()}
     unknown = any(
         mention.lower().replace("_", "-").rstrip(".-") not in known | installed
         and mention not in _NOT_PLUGINS
@@ -442,10 +441,11 @@ def _text(path: Path) -> str:
 
 
 @functools.cache
-def _installed_distributions() -> frozenset[str]:
+def installed_distributions() -> frozenset[tuple[str, str]]:
+    """The distributions installed where fixlint runs: (name, version)."""
     from importlib.metadata import distributions
 
-    return frozenset(dist.metadata["Name"] or "" for dist in distributions())
+    return frozenset((dist.metadata["Name"] or "", dist.version) for dist in distributions())
 
 
 def ini_value(root: Path, key: str) -> str | None:

@@ -11,18 +11,18 @@ import functools
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from fixlint import __version__
-from fixlint.cache import CACHE_DIR_NAME, ResultsCache, SummaryCache
+from fixlint.cache import CACHE_DIR_NAME, FileState, ResultsCache, SummaryCache
 from fixlint.config import Settings
-from fixlint.engine import Diagnostic, FileReport, check_source
-from fixlint.project import ProjectIndex
+from fixlint.engine import FileReport, check_source
+from fixlint.project import ProjectIndex, installed_distributions
 from fixlint.rules import BY_CODE
-from fixlint.rules.base import FixSafety
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -40,7 +40,7 @@ class Job:
 
 # What the results cache needs to know of a checked file: its size, time and digest when read,
 # and what its check read besides it (``ProjectIndex.reading``).
-Facts = tuple[int, int, str, frozenset[str]]
+Facts = tuple[FileState, frozenset[str]]
 
 
 # The index a worker process uses: seeded by ``_start_worker`` with the main process's summaries.
@@ -59,7 +59,8 @@ def run_job(job: Job, project: ProjectIndex | None = None) -> tuple[FileReport, 
         report = check_bytes(source, job, project)
     if report.error or report.fixed is not None:
         return report, None
-    return report, (status.st_size, status.st_mtime_ns, hashlib.sha256(source).hexdigest(), frozenset(reads))
+    state = (status.st_size, status.st_mtime_ns, hashlib.sha256(source).hexdigest())
+    return report, (state, frozenset(reads))
 
 
 def check_bytes(source: bytes, job: Job, project: ProjectIndex | None = None) -> FileReport:
@@ -89,31 +90,41 @@ def make_job(path: Path | str, settings: Settings, *, fix: bool, unsafe_fixes: b
 
 def make_index(settings: Settings, *, use_cache: bool = True) -> ProjectIndex:
     """The project index for a run, with its summaries cached under the project root."""
-    cache = None
-    if use_cache:
-        # str hashes differ from run to run: the salt must not, or the cache never hits
-        decorators = hashlib.sha256("\0".join(settings.fixture_decorators).encode()).hexdigest()[:12]
-        salt = f"{__version__}-{decorators}" if settings.fixture_decorators else __version__
-        cache = SummaryCache(settings.root / CACHE_DIR_NAME, salt)
+    cache = SummaryCache(settings.root / CACHE_DIR_NAME, _salt(settings.fixture_decorators)) if use_cache else None
     return ProjectIndex(
         extra_decorators=settings.fixture_decorators, plugin_fixtures=settings.plugin_fixtures, cache=cache
     )
 
 
 def make_results_cache(settings: Settings) -> ResultsCache:
-    """The results of earlier runs with this fixlint version, these settings and the same
-    installed packages (plugins among them decide which fixtures exist)."""
-    settings_key = repr((settings.fixture_decorators, settings.resources, settings.plugin_fixtures))
-    salt = hashlib.sha256(f"{settings_key}\0{_environment()}".encode()).hexdigest()[:16]
-    return ResultsCache(settings.root / CACHE_DIR_NAME, f"{__version__}-{salt}")
+    """The results of earlier runs of this fixlint with these settings, in this environment
+    (the installed packages, pytest plugins among them, decide which fixtures exist)."""
+    inputs = (settings.fixture_decorators, settings.resources, settings.plugin_fixtures, _environment())
+    return ResultsCache(settings.root / CACHE_DIR_NAME, _salt(inputs))
+
+
+def _salt(inputs: object) -> str:
+    """fixlint's version and a digest of its own code and of ``inputs`` (repr, not hash():
+    str hashes differ from run to run, and the salt must not)."""
+    return f"{__version__}-{hashlib.sha256(repr((_code_stamp(), inputs)).encode()).hexdigest()[:16]}"
+
+
+@functools.cache
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """fixlint's own modules by size and time: a changed rule never meets old results, even
+    before the version number moves (as while developing)."""
+    package = Path(__file__).parent
+    return tuple(
+        (str(path.relative_to(package)), stat.st_size, stat.st_mtime_ns)
+        for path in sorted(package.rglob("*.py"))
+        for stat in [path.stat()]
+    )
 
 
 @functools.cache
 def _environment() -> str:
-    """The installed distributions and their versions."""
-    from importlib.metadata import distributions
-
-    return ",".join(sorted(f"{dist.metadata['Name']}={dist.version}" for dist in distributions()))
+    """The Python, its module search path, and the installed distributions with versions."""
+    return repr((sys.version, sys.path, sorted(installed_distributions())))
 
 
 def _absolute(job: Job) -> str:
@@ -124,8 +135,6 @@ def _codes_key(job: Job) -> str:
     return ",".join(job.codes)
 
 
-def _would_fix(diagnostic: Diagnostic, job: Job) -> bool:
-    return diagnostic.fix_safety is FixSafety.SAFE or (job.unsafe_fixes and diagnostic.fix_safety is FixSafety.UNSAFE)
 
 
 def run_jobs(
@@ -136,16 +145,15 @@ def run_jobs(
 ) -> list[FileReport]:
     """Reports in the order of ``jobs``; serial for small runs or one process.
 
-    Files whose results are cached are not read (unless ``--fix`` would change them). The main
-    process reads the
-    conftest.py files and plugins the other files need first (once, or from the cache), and
-    hands the summaries to the workers."""
+    Files whose results are cached are not read (unless ``--fix`` would change them). The
+    main process reads the conftest.py files and plugins the other files need first (once,
+    or from the cache), and hands the summaries to the workers."""
     project = project if project is not None else ProjectIndex()
     reports: list[FileReport | None] = [None] * len(jobs)
     todo: list[int] = []
     for i, job in enumerate(jobs):
         cached = results.get(_absolute(job), _codes_key(job)) if results is not None else None
-        if cached is None or (job.fix and any(_would_fix(d, job) for d in cached)):
+        if cached is None or (job.fix and any(d.fixable(job.unsafe_fixes) for d in cached)):
             todo.append(i)
         else:  # the path as this run names it: the cache is keyed by absolute path
             found = [dataclasses.replace(d, path=job.path) for d in cached]
@@ -165,7 +173,7 @@ def run_jobs(
         for i, (report, facts) in zip(todo, done):
             reports[i] = report
             if results is not None and facts is not None:
-                results.put(_absolute(jobs[i]), _codes_key(jobs[i]), facts, report.diagnostics)
+                results.put(_absolute(jobs[i]), _codes_key(jobs[i]), *facts, report.diagnostics)
     finally:
         for cache in (project.cache, results):
             if cache is not None:

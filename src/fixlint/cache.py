@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,13 +112,19 @@ class ResultsCache(_Store):
         """The findings of ``path`` when nothing they depend on changed, else None."""
         entry = self.entries.get(path)
         try:
-            if entry is None or entry.codes != codes or self._current(path, entry.state) is None:
+            if entry is None or entry.codes != codes:
+                return None
+            now = self._file_state(path, entry.state)
+            if now is None or now[2] != entry.state[2]:
                 return None
             if any(self.state(read) != known for read, known in entry.reads):
                 return None
-            return entry.diagnostics
-        except (AttributeError, TypeError, ValueError):  # an entry of another shape: a miss
+        except (AttributeError, TypeError, ValueError, IndexError):  # an entry of another shape: a miss
             return None
+        if now != entry.state:  # same content, and its time can be trusted now
+            self.entries[path] = replace(entry, state=now)
+            self.dirty = True
+        return entry.diagnostics
 
     def put(self, path: str, codes: str, state: FileState, reads: Iterable[str], diagnostics: Iterable[Diagnostic]) -> None:
         """Remember ``path``'s findings; ``state`` is the file as the check read it."""
@@ -139,43 +145,28 @@ class ResultsCache(_Store):
                 folder, pattern = read[5:].rsplit("\t", 1)
                 self._states[read] = "\n".join(sorted(map(str, Path(folder).glob(pattern))))
             else:
-                self._states[read] = self._digest(read, self.read_files)
+                known = self.read_files.get(read)
+                now = self._file_state(read, known)
+                if now is not None and now != known:
+                    self.read_files[read] = now
+                    self.dirty = True
+                self._states[read] = now[2] if now is not None else None
         return self._states[read]
 
-    def _current(self, path: str, known: FileState) -> str | None:
-        """``path``'s digest when its content is still ``known``'s, else None."""
-        entry = self.entries[path]
-        digest = self._digest(path, {path: known})
-        if digest != known[2]:
-            return None
-        if known[1] == -1 and path not in self._changing:  # no longer recent: trust its time from now on
-            stat = os.stat(path)
-            self.entries[path] = CachedResult((stat.st_size, stat.st_mtime_ns, digest), *_rest(entry))
-            self.dirty = True
-        return digest
-
-    def _digest(self, path: str, known: dict[str, FileState]) -> str | None:
-        """The content digest of ``path`` (None when it cannot be read), without reading it
-        when its size and time match what ``known`` holds for it; ``known`` is updated."""
+    def _file_state(self, path: str, known: FileState | None) -> FileState | None:
+        """``path`` as (size, time, digest), read only when its size and time are not those
+        ``known`` holds; None when it cannot be read."""
         try:
             stat = os.stat(path)
-            hint = known.get(path)
-            if hint is not None and (stat.st_size, stat.st_mtime_ns) == hint[:2]:
-                return hint[2]
+            if known is not None and (stat.st_size, stat.st_mtime_ns) == known[:2]:
+                return known
             with open(path, "rb") as handle:
                 digest = hashlib.sha256(handle.read()).hexdigest()
         except OSError:
             return None
         if self.is_recent(stat.st_mtime_ns):
             self._changing.add(path)
-        if known is self.read_files:
-            self.read_files[path] = (stat.st_size, self.trusted_mtime(stat.st_mtime_ns), digest)
-            self.dirty = True
-        return digest
-
-
-def _rest(entry: CachedResult) -> tuple[str, tuple[tuple[str, str | None], ...], tuple[Diagnostic, ...]]:
-    return entry.codes, entry.reads, entry.diagnostics
+        return stat.st_size, self.trusted_mtime(stat.st_mtime_ns), digest
 
 
 def _signing_key() -> bytes | None:

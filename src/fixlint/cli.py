@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fixlint import __version__
 from fixlint.cache import remove_caches
-from fixlint.config import ConfigError, Settings, find_config, load_settings
+from fixlint.config import ConfigError, Settings, settings_for
 from fixlint.discovery import discover
 from fixlint.engine import Diagnostic, FileReport
 from fixlint.output import (
@@ -116,14 +116,7 @@ def _clean() -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    config = args.config
-    if config is None:
-        config = find_config(Path.cwd())
-        real_paths = [path for path in args.paths if str(path) != "-"]
-        if config is None and real_paths:
-            config = find_config(real_paths[0])
-    settings = load_settings(config)
-    return settings.with_overrides(
+    return settings_for(args.paths, args.config).with_overrides(
         select=_flatten(args.select),
         extend_select=_flatten(args.extend_select),
         ignore=_flatten(args.ignore),

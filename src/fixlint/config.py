@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -116,6 +117,17 @@ def find_config(start: Path) -> Path | None:
         if pyproject.is_file() and "fixlint" in _read_toml(pyproject).get("tool", {}):
             return pyproject
     return None
+
+
+def settings_for(paths: Sequence[str | Path], config_path: Path | None = None) -> Settings:
+    """The settings a run over ``paths`` uses: from ``config_path``, else from the nearest
+    ``[tool.fixlint]`` above the current directory, else above the first path (``-`` is none)."""
+    if config_path is None:
+        config_path = find_config(Path.cwd())
+        real_paths = [Path(path) for path in paths if str(path) != "-"]
+        if config_path is None and real_paths:
+            config_path = find_config(real_paths[0])
+    return load_settings(config_path)
 
 
 def load_settings(config_path: Path | None, *, cwd: Path | None = None) -> Settings:

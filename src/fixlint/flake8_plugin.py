@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, ClassVar
 from flake8.exceptions import ExecutionError
 
 from fixlint import __version__
-from fixlint.config import ConfigError, Settings, find_config, load_settings
+from fixlint.config import ConfigError, settings_for
 from fixlint.engine import Diagnostic, check_source
 from fixlint.model import FIXTURE_SCOPES
 from fixlint.project import ProjectIndex
@@ -104,7 +104,7 @@ class Plugin:
         """Read ``[tool.fixlint]`` and our options; a bad value stops flake8 with a message
         (``ExecutionError`` is what flake8 prints cleanly, without a traceback)."""
         try:
-            settings = _fixlint_settings(options.filenames)
+            settings = settings_for(options.filenames)
         except ConfigError as exc:
             raise ExecutionError(f"fixlint: {exc}") from None
         explicit = [*(options.select or ()), *(options.extend_select or ())]
@@ -190,16 +190,6 @@ def _runs(rule: Rule, explicit: Sequence[str]) -> bool:
     """On by default, or selected explicitly by a prefix that names fixlint (``FXL...``)."""
     named = (prefix for prefix in explicit if prefix.startswith("FXL"))
     return rule.default or any(rule.code.startswith(prefix) for prefix in named)
-
-
-def _fixlint_settings(filenames: Sequence[str]) -> Settings:
-    """``[tool.fixlint]`` as ``fixlint check`` finds it: above the current directory, else above
-    the first path given."""
-    config = find_config(Path.cwd())
-    paths = [name for name in filenames if name != "-"]
-    if config is None and paths:
-        config = find_config(Path(paths[0]))
-    return load_settings(config)
 
 
 def _unique(*groups: Sequence[str]) -> tuple[str, ...]:

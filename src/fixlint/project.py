@@ -399,7 +399,7 @@ _NOT_PLUGINS = frozenset({"pytest-dev", "pytest_plugins", "pytest-of", "pytest_g
 _ENTRY_POINT = re.compile(r"[\"']?[\w.-]+[\"']?\s*=\s*[\"']?([A-Za-z_][\w.]*)")
 
 
-REQUIREMENTS_GLOBS = ("requirements*.txt", "requirements/*.txt", "*requirements*/*.txt")
+_REQUIREMENTS_GLOBS = ("requirements*.txt", "requirements/*.txt", "*requirements*/*.txt")
 
 
 def packaged_plugins(root: Path, note: Note = lambda read: None) -> tuple[tuple[str, ...], bool]:
@@ -416,7 +416,7 @@ def packaged_plugins(root: Path, note: Note = lambda read: None) -> tuple[tuple[
             section = text[text.index("pytest11") :]
             block = section[:400] if name == "setup.py" else section.split("\n[", 1)[0]
             own += _ENTRY_POINT.findall(block.split("\n", 1)[-1] if name != "setup.py" else block)
-    for pattern in REQUIREMENTS_GLOBS:
+    for pattern in _REQUIREMENTS_GLOBS:
         note(f"glob:{root}\t{pattern}")
         for path in sorted(root.glob(pattern))[:20]:
             note(str(path))

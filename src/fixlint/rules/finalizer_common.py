@@ -12,6 +12,8 @@ teardown calls them; ``request.node.addfinalizer`` asserts ``callable(...)`` at 
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -112,8 +114,10 @@ def _plain(node: cst.BaseExpression | None) -> bool:
 # ------------------------------------------------------------------ where names are bound
 
 
+@functools.lru_cache(maxsize=32)
 def local_defs(fixture: Fixture) -> dict[str, cst.FunctionDef]:
-    """Functions defined in the fixture body whose name nothing else binds."""
+    """Functions defined in the fixture body whose name nothing else binds (several rules ask
+    about the same fixture: remembered for the last few; callers must not change the dict)."""
     defs: dict[str, list[cst.FunctionDef]] = {}
     other: set[str] = parameters(fixture.function)
     for node in walk(fixture.function.body):

@@ -205,7 +205,7 @@ def _literals(node: cst.CSTNode) -> set[str]:
         current = stack.pop()
         if isinstance(current, cst.SimpleString) and isinstance(current.evaluated_value, str):
             found.add(current.evaluated_value)
-        stack.extend(current.children)
+        stack.extend(children(current, skip=frozenset()))
     return found
 
 

@@ -9,6 +9,7 @@ Results are plain data (no CST nodes), so they can cross process boundaries.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,13 +19,14 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from fixlint.fixes import LINE_BREAK, Edit, TextEdit, apply_edits, edit_for, text_edit
-from fixlint.imports import build_import_table
-from fixlint.model import build_fixtures, prefilter_terms
+from fixlint.imports import ImportTable, build_import_table
+from fixlint.model import build_fixtures, decorates_fixtures, decorator_last_names, prefilter_terms
 from fixlint.noqa import file_noqa, is_suppressed, line_noqa
 from fixlint.parser import parse_module
 from fixlint.project import ProjectIndex
 from fixlint.resources import RESOURCES, ResourceKind, user_resource
-from fixlint.rules.base import FileContext, Finding, FixSafety, Rule, is_test_module
+from fixlint.rules.base import FileContext, Finding, FixSafety, Rule, WholeModuleNeeded, is_test_module
+from fixlint.slicing import Slice, slice_tests
 from fixlint.rules.syntax_error import SYNTAX_ERROR
 
 MAX_FIX_PASSES = 10
@@ -70,13 +72,16 @@ def check_source(
     unsafe_fixes: bool = False,
     project: ProjectIndex | None = None,
     line_noqa_comments: bool = True,
+    slicing: bool = True,
 ) -> FileReport:
     """Check one file's bytes; with ``fix``, also apply fixes to a fixed point.
 
     ``resources`` adds the user's own acquire -> release pairs to FXL301's table; ``project``
     is the index of the files around this one (a fresh one is made when not given).
     ``line_noqa_comments=False`` leaves a line's ``# noqa`` to the caller (flake8 reads them
-    itself, and its ``--disable-noqa`` must be able to bring the findings back)."""
+    itself, and its ``--disable-noqa`` must be able to bring the findings back).
+    ``slicing=False`` always parses the whole file (slicing.py): the reference a slice's
+    findings must equal."""
     report = FileReport(path)
     if not any(term in source for term in prefilter_terms(extra_decorators)) and not (
         any(rule.reads_tests for rule in rules) and is_test_module(PurePath(path).name)
@@ -92,7 +97,10 @@ def check_source(
 
     current = source
     for _ in range(MAX_FIX_PASSES):
-        analysis = _analyse(current, path, rules, extra_decorators, known, project, line_noqa_comments)
+        # Fixes edit the whole text: with ``fix``, files are not sliced.
+        analysis = _analyse(
+            current, path, rules, extra_decorators, known, project, line_noqa_comments, slicing and not fix
+        )
         if isinstance(analysis, Diagnostic):
             if SYNTAX_ERROR in rules:
                 report.diagnostics = [analysis]
@@ -146,19 +154,48 @@ def _analyse(
     resources: Mapping[str, ResourceKind],
     project: ProjectIndex,
     line_noqa_comments: bool = True,
+    slicing: bool = True,
+) -> tuple[cst.Module, list[Finding], list[Diagnostic]] | Diagnostic:
+    """Findings in ``source``: from its slice without tests when it has one and no rule needs
+    the tests, else (or when a rule asks, ``WholeModuleNeeded``) from the whole file."""
+    slicing = slicing and not any(rule.reads_tests for rule in rules)
+    sliced = slice_tests(source, decorator_last_names(extra_decorators)) if slicing else None
+    if sliced is not None:
+        try:
+            return _analyse_once(source, sliced, path, rules, extra_decorators, resources, project, line_noqa_comments)
+        except WholeModuleNeeded:
+            pass
+    return _analyse_once(source, None, path, rules, extra_decorators, resources, project, line_noqa_comments)
+
+
+def _analyse_once(
+    source: bytes,
+    sliced: Slice | None,
+    path: str,
+    rules: Sequence[Rule],
+    extra_decorators: Sequence[str],
+    resources: Mapping[str, ResourceKind],
+    project: ProjectIndex,
+    line_noqa_comments: bool,
 ) -> tuple[cst.Module, list[Finding], list[Diagnostic]] | Diagnostic:
     try:
-        module = parse_module(source)
+        module = parse_module(source if sliced is None else sliced.source)
     except Exception as exc:  # noqa: BLE001 - ParserSyntaxError, bad encodings, recursion
+        if sliced is not None:
+            raise WholeModuleNeeded from exc
         return _syntax_error(source, path, exc)
+    imports = build_import_table(module)
+    if sliced is not None and not _slice_holds(module, imports, sliced, extra_decorators):
+        raise WholeModuleNeeded
     context = FileContext(
         path=path,
         module=module,
-        imports=(imports := build_import_table(module)),
+        imports=imports,
         fixtures=build_fixtures(module, imports, extra_decorators),
         resources=resources,
         source=source,
         project=project,
+        sliced=sliced,
     )
     findings = [
         finding
@@ -169,32 +206,68 @@ def _analyse(
     if not findings:
         return module, [], []
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    lines = LINE_BREAK.split(module.code)
+    code = module.code
+    lines = LINE_BREAK.split(context.text)
+    in_file = sliced.line_in_file if sliced is not None else (lambda line: line)
     kept: list[Finding] = []
     diagnostics: list[Diagnostic] = []
     for finding in findings:
         where = positions[finding.node]
-        line_text = lines[where.start.line - 1] if where.start.line <= len(lines) else ""
+        line, end_line = in_file(where.start.line), in_file(where.end.line)
+        line_text = lines[line - 1] if line <= len(lines) else ""
         if line_noqa_comments and is_suppressed(finding.code, line_noqa(line_text)):
             continue
         kept.append(finding)
-        edit = edit_for(module, module.code, finding.fix) if finding.fix else None
+        edit = edit_for(module, code, finding.fix) if finding.fix else None
+        fix_edit = text_edit(code, edit) if edit else None
         diagnostics.append(
             Diagnostic(
                 path=path,
-                line=where.start.line,
+                line=line,
                 column=where.start.column + 1,
-                end_line=where.end.line,
+                end_line=end_line,
                 end_column=where.end.column + 1,
                 code=finding.code,
                 message=finding.message,
                 fix_safety=finding.fix.safety if finding.fix else None,
                 fix_title=finding.fix.title if finding.fix else None,
-                fix_edit=text_edit(module.code, edit) if edit else None,
+                fix_edit=_edit_in_file(fix_edit, sliced) if fix_edit and sliced else fix_edit,
             )
         )
     order = sorted(range(len(kept)), key=lambda i: (diagnostics[i].line, diagnostics[i].column, kept[i].code))
     return module, [kept[i] for i in order], [diagnostics[i] for i in order]
+
+
+def _slice_holds(module: cst.Module, imports: ImportTable, sliced: Slice, extra_decorators: Sequence[str]) -> bool:
+    """Is the parsed slice what slicing meant: every marker a statement where a test was (not
+    inside a string the text scan misread), and no left-out test a fixture after all (its
+    decorator an alias of ``pytest.fixture``)?"""
+    found: set[str] = set()
+    pending: list[cst.CSTNode] = list(module.body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            pending.extend(statement.body.body)
+        elif isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Name):
+                found.add(small.value.value)
+    if found & {test.marker for test in sliced.dropped} != {test.marker for test in sliced.dropped}:
+        return False
+    written = {name for test in sliced.dropped for name in test.decorators}
+    return not decorates_fixtures(written, module, imports, extra_decorators)
+
+
+def _edit_in_file(edit: TextEdit, sliced: Slice) -> TextEdit:
+    """A fix's edit of the slice as an edit of the file; the whole file is needed when the
+    edit spans a left-out test."""
+    first, last = edit.start_line, edit.end_line
+    if last > len(sliced.lines) or any(line - 1 in sliced.markers for line in range(first, last + 1)):
+        raise WholeModuleNeeded
+    start, end = sliced.line_in_file(first), sliced.line_in_file(last)
+    if end - start != last - first:
+        raise WholeModuleNeeded
+    return dataclasses.replace(edit, start_line=start, end_line=end)
 
 
 def _syntax_error(source: bytes, path: str, exc: Exception) -> Diagnostic:

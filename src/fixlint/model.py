@@ -7,20 +7,31 @@ by identity, together with its ancestors, so rules can find enclosing blocks che
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from fixlint.cst_util import SCOPES, children, dotted_name, literal_string, walk
 from fixlint.imports import ImportTable
 
+if TYPE_CHECKING:
+    from fixlint.rules.base import FileContext
+
 # pytest's fixture scopes, narrowest first (a fixture may request only equal or broader ones).
 FIXTURE_SCOPES = ("function", "class", "module", "package", "session")
 
 # The decorators that make a function a fixture, by qualified name (through any import alias).
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture"})
+
+
+@functools.cache
+def decorator_last_names(extra_decorators: Iterable[str] = ()) -> frozenset[str]:
+    """The last parts of the fixture decorators' names: ``fixture``, ``yield_fixture``..."""
+    return frozenset(name.rsplit(".", 1)[-1] for name in FIXTURE_DECORATORS | frozenset(extra_decorators))
 
 
 def prefilter_terms(extra_decorators: Iterable[str] = ()) -> tuple[bytes, ...]:
@@ -143,6 +154,16 @@ def build_fixtures(
             # Fixtures defined under ``if sys.version_info ...:`` or ``try:`` at module level.
             pending.extend((inner, class_name) for inner in stmt.body.body)
     return fixtures
+
+
+def decorates_fixtures(
+    written: Iterable[str], module: cst.Module, imports: ImportTable, extra_decorators: Iterable[str] = ()
+) -> bool:
+    """Would any of these decorators (dotted names as written: ``pytest.mark.parametrize``)
+    make a function a fixture in this module, through an import or an alias?"""
+    decorators = FIXTURE_DECORATORS | frozenset(extra_decorators)
+    aliases = _module_names(module, imports, decorators).aliases
+    return any(name in aliases or name in decorators or imports.qualify(name) in decorators for name in written)
 
 
 def _module_names(module: cst.Module, imports: ImportTable, decorators: frozenset[str]) -> _ModuleNames:
@@ -301,16 +322,20 @@ def _scan_body(fixture: Fixture) -> None:
         stack.extend((child, depth + 1) for child in reversed(list(children(node))))
 
 
-def class_scope_is_shared(fixture: Fixture, module: cst.Module, path: str) -> bool:
+def class_scope_is_shared(fixture: Fixture, context: FileContext) -> bool:
     """Can a class-scoped fixture really be shared by several tests? A test function outside any
     class gets a fresh instance for itself (pytest 9.2), so only when a class can request it: the
     fixture is a method or in a conftest.py (visible to other files), or a class of this file
     requests it (a parameter of that name, ``usefixtures("name")``, or the fixture is autouse)."""
-    if fixture.class_name is not None or PurePath(path).name == "conftest.py":
+    if fixture.class_name is not None or PurePath(context.path).name == "conftest.py":
         return True
-    classes = [stmt for stmt in module.body if isinstance(stmt, cst.ClassDef)]
+    classes = [stmt for stmt in context.module.body if isinstance(stmt, cst.ClassDef)]
     if fixture.autouse:
         return bool(classes)
+    if not classes:
+        return False
+    module = context.whole_module()  # the tests of the classes say which fixtures they request
+    classes = [stmt for stmt in module.body if isinstance(stmt, cst.ClassDef)]
     quoted = (f'"{fixture.name}"', f"'{fixture.name}'")
     for cls in classes:
         for node in walk(cls, enter_scopes=True):

@@ -8,8 +8,11 @@ what crosses process boundaries. It is made from the same fixture model the rule
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +26,7 @@ from fixlint.parser import parse_module
 
 if TYPE_CHECKING:
     from fixlint.cache import SummaryCache
+    from fixlint.slicing import Dropped
 
 
 
@@ -107,9 +111,11 @@ def summary_of_source(path: str, source: bytes, extra_decorators: tuple[str, ...
 
 
 def summarize(
-    path: str, module: cst.Module, imports: ImportTable, fixtures: list[Fixture], source: bytes
+    path: str, module: cst.Module, imports: ImportTable, fixtures: list[Fixture], source: bytes,
+    dropped: Iterable[Dropped] = (),
 ) -> ModuleSummary:
-    """The summary of a parsed file, from its fixture model."""
+    """The summary of a parsed file, from its fixture model (and the decorated test functions
+    a slice left out: like any decorated function, they may hold a fixture)."""
     lines = def_lines(source)
     defs = tuple(
         fixture_def(fixture, path, lines)
@@ -149,6 +155,7 @@ def summarize(
                         maybe.add(name)
     for item in from_imports:
         maybe.update(local for local, _ in item.names)
+    maybe.update(test.name for test in dropped if test.class_name is None and test.decorators)
     maybe.difference_update(d.name for d in defs)
     return ModuleSummary(
         path=path,
@@ -218,13 +225,21 @@ def getfixturevalue_calls(function: cst.FunctionDef) -> list[tuple[str, cst.Simp
     return found
 
 
+_DEF = re.compile(rb"^[ \t\f\v]*(?:async[ \t\f\v]+)?def[ \t\f\v]+(\w+)", re.MULTILINE)
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+@functools.lru_cache(maxsize=4)
 def def_lines(source: bytes) -> dict[str, list[int]]:
     """Function name -> the lines of its ``def``s, found in the text (no position metadata)."""
     lines: dict[str, list[int]] = {}
-    for number, line in enumerate(source.splitlines(), start=1):
-        match = re.match(rb"\s*(?:async\s+)?def\s+(\w+)", line)
-        if match:
-            lines.setdefault(match.group(1).decode(), []).append(number)
+    if b"\r" in source:  # lines end in \r, \n or \r\n, as Python counts them
+        starts = [0, *(match.end() for match in _LINE_BREAK.finditer(source))]
+        line_of = lambda offset: bisect.bisect_right(starts, offset)  # noqa: E731
+    else:
+        line_of = lambda offset: source.count(b"\n", 0, offset) + 1  # noqa: E731
+    for match in _DEF.finditer(source):
+        lines.setdefault(match.group(1).decode(), []).append(line_of(match.start()))
     return lines
 
 

@@ -8,8 +8,10 @@ read; rules report only on certain answers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -17,6 +19,9 @@ from fixlint.cst_util import dotted_name
 from fixlint.model import Fixture
 from fixlint.project import Level, MaybeFixture, ProjectIndex, level_of
 from fixlint.summary import FixtureDef, ModuleSummary, def_lines, fixture_def
+
+if TYPE_CHECKING:
+    from fixlint.slicing import Dropped
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class FileView:
     project: ProjectIndex
     own: dict[int, FixtureDef] = field(default_factory=dict)  # id(model fixture) -> its definition
     duplicated: frozenset[str] = frozenset()  # class names defined twice: their levels are unsure
+    left_out: tuple[tuple[str, str], ...] = ()  # (class, method): decorated tests a slice left out
     _class_levels: dict[str, tuple[Level, ...]] = field(default_factory=dict)
 
     def project_label(self, origin: str) -> str:
@@ -104,7 +110,8 @@ class FileView:
         seen = seen | {class_name}
         own = [d for d in self.own.values() if d.class_name == class_name]
         taken = {d.name for d in own} | {d.function for d in own}
-        maybe = [MaybeFixture(name, f"class {class_name}") for name in _class_attributes(node) if name not in taken]
+        attributes = [*_class_attributes(node), *(name for owner, name in self.left_out if owner == class_name)]
+        maybe = [MaybeFixture(name, f"class {class_name}") for name in attributes if name not in taken]
         levels = [level_of(f"class {class_name}", [*own, *maybe], class_name in self.duplicated)]
         for base in node.bases:
             written = dotted_name(base.value)
@@ -129,16 +136,18 @@ class FileView:
 
 def build_view(
     path: str, summary: ModuleSummary, module: cst.Module, fixtures: list[Fixture], source: bytes,
-    project: ProjectIndex,
+    project: ProjectIndex, dropped: Iterable[Dropped] = (),
 ) -> FileView:
-    """The view of one parsed file: its own levels from the model, the rest from the index."""
+    """The view of one parsed file: its own levels from the model, the rest from the index
+    (and the decorated test methods a slice left out, which may hold fixtures)."""
     where = Path(path).absolute()
     lines = def_lines(source)
     own = {id(fixture.function): fixture_def(fixture, str(where), lines) for fixture in fixtures}
     base = project.module_level(where, summary, "this module")
     classes, duplicated = _classes(module)
     outer = project.outer_levels(where, summary.plugins)
-    return FileView(where, summary, base, outer, classes, project, own, frozenset(duplicated))
+    decorated = tuple((test.class_name, test.name) for test in dropped if test.class_name and test.decorators)
+    return FileView(where, summary, base, outer, classes, project, own, frozenset(duplicated), decorated)
 
 
 def _classes(module: cst.Module) -> tuple[dict[str, cst.ClassDef], set[str]]:

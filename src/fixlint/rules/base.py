@@ -17,6 +17,7 @@ import libcst as cst
 
 if TYPE_CHECKING:
     from fixlint.imports import ImportTable
+    from fixlint.slicing import Slice
     from fixlint.model import Fixture
     from fixlint.project import ProjectIndex
     from fixlint.resources import ResourceKind
@@ -52,9 +53,17 @@ class Finding:
     fix: Fix | None = None
 
 
+class WholeModuleNeeded(Exception):
+    """A rule needs what the slice leaves out (a test's body): the engine parses the file whole
+    and runs the rules again."""
+
+
 @dataclass(frozen=True)
 class FileContext:
-    """Everything a rule may read about one file."""
+    """Everything a rule may read about one file.
+
+    ``module`` may be a slice (slicing.py): the file without its test functions, each left
+    out one replaced by a marker line. A rule that must see tests calls ``whole_module()``."""
 
     path: str
     module: cst.Module
@@ -63,13 +72,28 @@ class FileContext:
     resources: "Mapping[str, ResourceKind]"  # FXL301's table, the user's entries included
     source: bytes = b""  # the bytes the module was parsed from
     project: "ProjectIndex | None" = None  # the files around this one (conftest.py chain, plugins)
+    sliced: "Slice | None" = None  # what ``module`` leaves out, when it is a slice
+
+    def whole_module(self) -> cst.Module:
+        """The module with its tests: raises ``WholeModuleNeeded`` when ``module`` is a slice."""
+        if self.sliced is not None:
+            raise WholeModuleNeeded
+        return self.module
+
+    @cached_property
+    def text(self) -> str:
+        """The whole file's text (the slice's ``module.code`` lacks the tests)."""
+        return self.source.decode(self.module.encoding) if self.sliced is not None else self.module.code
 
     @cached_property
     def summary(self) -> "ModuleSummary":
         """What this file offers other files: its module-level fixtures, imports, plugins."""
         from fixlint.summary import summarize
 
-        return summarize(str(Path(self.path).absolute()), self.module, self.imports, self.fixtures, self.source)
+        dropped = self.sliced.dropped if self.sliced is not None else ()
+        return summarize(
+            str(Path(self.path).absolute()), self.module, self.imports, self.fixtures, self.source, dropped
+        )
 
     @cached_property
     def view(self) -> "FileView":
@@ -78,7 +102,8 @@ class FileContext:
         from fixlint.view import build_view
 
         project = self.project if self.project is not None else ProjectIndex()
-        return build_view(self.path, self.summary, self.module, self.fixtures, self.source, project)
+        dropped = self.sliced.dropped if self.sliced is not None else ()
+        return build_view(self.path, self.summary, self.module, self.fixtures, self.source, project, dropped)
 
 
 def is_test_module(name: str) -> bool:

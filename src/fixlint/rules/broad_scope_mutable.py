@@ -57,7 +57,7 @@ def check(context: FileContext) -> Iterator[Finding]:
     for fixture in context.fixtures:
         if fixture.scope not in _BROAD_SCOPES:
             continue
-        if fixture.scope == "class" and not class_scope_is_shared(fixture, context.module, context.path):
+        if fixture.scope == "class" and not class_scope_is_shared(fixture, context):
             continue
         if fixture.name in _PLUGIN_SETTINGS or _filled_by_other_fixtures(context, fixture):
             continue

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
-from fixlint.cst_util import all_params, binds, names_bound, walk
+from fixlint.cst_util import all_params, binds, children, names_bound, walk
 from fixlint.rules.base import FileContext, Finding, Rule
+from fixlint.slicing import Dropped
 
 
 def check(context: FileContext) -> Iterator[Finding]:
@@ -23,23 +24,40 @@ def check(context: FileContext) -> Iterator[Finding]:
     if context.project is not None and any(item.names for item in context.summary.imports):
         imported = context.project.imported_functions(Path(context.path).absolute(), context.summary)
         own.update((local, definition.name) for local, definition in imported.items())
-    if not _called_in_text(context.source, set(own), {name for _, name in methods}):
+    calls = _calls_in_text(context.source, set(own), {name for _, name in methods})
+    if not calls:
         return
-    bound = Counter(name for node in walk(context.module) for name in binds(node))
+    module = context.module
+    if context.sliced is not None and any(_unshadowed(call, context.sliced.dropped) for call in calls):
+        module = context.whole_module()  # a call in a test the slice left out
+    # Bindings at module and class level (``walk`` does not enter functions): a name bound twice
+    # is not surely the fixture.
+    bound = Counter(name for node in walk(module) for name in binds(node))
     functions = {name: fixture for name, fixture in own.items() if bound[name] == 1}
-    yield from _calls(context.module, functions, methods, (), None)
+    yield from _calls(module, functions, methods, (), None)
 
 
-def _called_in_text(source: bytes, functions: set[str], methods: set[str]) -> bool:
-    """A cheap look at the text before walking the tree: is any of the names called at all?"""
+def _calls_in_text(source: bytes, functions: set[str], methods: set[str]) -> list[tuple[int, str]]:
+    """A cheap look at the text before walking the tree: where are the names called?"""
     names = functions | {f"self.{name}" for name in methods} | {f"cls.{name}" for name in methods}
     if not names:
-        return False
+        return []
     pattern = rb"(?<![\w.])(" + b"|".join(re.escape(name.encode()) for name in sorted(names)) + rb")\s*\("
+    calls = []
     for match in re.finditer(pattern, source):
         line_start = source.rfind(b"\n", 0, match.start()) + 1
         if not source[line_start : match.start()].rstrip().endswith(b"def"):
-            return True
+            calls.append((match.start(), match.group(1).decode()))
+    return calls
+
+
+def _unshadowed(call: tuple[int, str], dropped: Sequence[Dropped]) -> bool:
+    """Is this call in a test the slice left out, and not of one of that test's parameters
+    (a factory fixture's value: ``def test_x(make_user): make_user()``)?"""
+    offset, name = call
+    for test in dropped:
+        if test.span[0] <= offset < test.span[1]:
+            return name not in test.parameters
     return False
 
 
@@ -59,7 +77,7 @@ def _calls(
         if finding is not None:
             yield finding
     inner_class = node.name.value if isinstance(node, cst.ClassDef) else class_name
-    for child in node.children:
+    for child in children(node):
         yield from _calls(child, functions, methods, scopes, inner_class)
 
 

@@ -31,7 +31,7 @@ def check(context: FileContext) -> Iterator[Finding]:
         on_node = [finalizer for finalizer in fixture.finalizers if finalizer.receiver == "request.node"]
         if not on_node or fixture.scope not in _NODE_OF_SCOPE or not _parametrized(fixture, context):
             continue
-        if fixture.scope == "class" and not class_scope_is_shared(fixture, context.module, context.path):
+        if fixture.scope == "class" and not class_scope_is_shared(fixture, context):
             continue
         for finalizer in on_node:
             yield _finding(fixture, finalizer)
@@ -55,7 +55,7 @@ def _parametrized(fixture: Fixture, context: FileContext) -> bool:
         return direct
     if PurePath(context.path).name == "conftest.py":
         return True
-    text = context.module.code
+    text = context.text
     return "indirect" in text and any(quoted in text for quoted in (f'"{fixture.name}"', f"'{fixture.name}'"))
 
 

@@ -252,7 +252,7 @@ def _slice_holds(module: cst.Module, imports: ImportTable, sliced: Slice, extra_
             small = statement.body[0]
             if isinstance(small, cst.Expr) and isinstance(small.value, cst.Name):
                 found.add(small.value.value)
-    if found & {test.marker for test in sliced.dropped} != {test.marker for test in sliced.dropped}:
+    if not {test.marker for test in sliced.dropped} <= found:
         return False
     written = {name for test in sliced.dropped for name in test.decorators}
     return not decorates_fixtures(written, module, imports, extra_decorators)

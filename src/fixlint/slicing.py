@@ -212,10 +212,7 @@ def _extent(text: _Text, def_line: int, indent: int) -> tuple[int, int, int] | N
     if header_end is None:
         return None
     end = _next_code_line(text, header_end + 1, indent)
-    last = end - 1
-    while last > header_end and not text.line(last).strip():
-        last -= 1
-    if text.line(last).rstrip().endswith(b"\\"):
+    if text.line(_last_code_line(text, header_end, end)).rstrip().endswith(b"\\"):
         return None  # a continuation line that looks like the next statement
     return _first_decorator(text, def_line, indent), header_end, end
 
@@ -346,6 +343,7 @@ def _drop_comment(match: re.Match[bytes]) -> bytes:
 
 
 def _last_code_line(text: _Text, first: int, end: int) -> int:
+    """The last non-blank line before ``end``, not before ``first``."""
     last = end - 1
     while last > first and not text.line(last).strip():
         last -= 1

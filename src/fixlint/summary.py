@@ -235,11 +235,14 @@ def def_lines(source: bytes) -> dict[str, list[int]]:
     lines: dict[str, list[int]] = {}
     if b"\r" in source:  # lines end in \r, \n or \r\n, as Python counts them
         starts = [0, *(match.end() for match in _LINE_BREAK.finditer(source))]
-        line_of = lambda offset: bisect.bisect_right(starts, offset)  # noqa: E731
-    else:
-        line_of = lambda offset: source.count(b"\n", 0, offset) + 1  # noqa: E731
+        for match in _DEF.finditer(source):
+            lines.setdefault(match.group(1).decode(), []).append(bisect.bisect_right(starts, match.start()))
+        return lines
+    line, counted = 1, 0
     for match in _DEF.finditer(source):
-        lines.setdefault(match.group(1).decode(), []).append(line_of(match.start()))
+        line += source.count(b"\n", counted, match.start())  # from the last def on, not the start
+        counted = match.start()
+        lines.setdefault(match.group(1).decode(), []).append(line)
     return lines
 
 

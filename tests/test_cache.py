@@ -4,6 +4,8 @@ reports a stale result when the file, a conftest.py it depends on or the setting
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -246,3 +248,23 @@ def test_a_cache_file_fixlint_did_not_sign_is_never_unpickled(project, checked, 
     assert run(capsys) == first
     assert not marker.exists()
     assert len(checked) == 3
+
+
+def test_a_run_of_cache_hits_imports_neither_libcst_nor_the_rules(project) -> None:
+    """What keeps a re-run over an unchanged suite quick: nothing is parsed, so nothing that
+    parses is loaded (libcst alone takes longer to import than the rest of such a run)."""
+    script = (
+        "import sys\n"
+        "from fixlint.cli import main\n"
+        "code = main(['check'])\n"
+        "loaded = sorted(m for m in sys.modules if m == 'libcst' or m.startswith(('fixlint.rules', 'fixlint.engine')))\n"
+        "print('loaded:', loaded)\n"
+        "sys.exit(code)\n"
+    )
+    first, second = (
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+        for _ in range(2)
+    )
+    findings, loaded = first.stdout.rsplit("loaded:", 1)
+    assert "tests/test_db.py:6:5: FXL201" in findings and "libcst" in loaded  # the first run checked
+    assert (second.returncode, second.stdout) == (first.returncode, f"{findings}loaded: []\n")

@@ -113,7 +113,7 @@ def test_an_internal_error_is_never_summed_up_as_passed(project: Path, monkeypat
     def broken(*args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr("fixlint.runner.check_source", broken)
+    monkeypatch.setattr("fixlint.engine.check_source", broken)
     assert main(["check", "--jobs", "1", "tests/conftest.py"]) == 2
     captured = capsys.readouterr()
     assert "internal error: KeyError" in captured.err

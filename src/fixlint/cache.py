@@ -24,10 +24,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fixlint.summary import ModuleSummary
-
-if TYPE_CHECKING:  # the engine imports the project index, which imports this module
-    from fixlint.engine import Diagnostic
+if TYPE_CHECKING:  # a run of cache hits imports neither (nor libcst)
+    from fixlint.report import Diagnostic
+    from fixlint.summary import ModuleSummary
 
 CACHE_DIR_NAME = ".fixlint_cache"
 _FORMAT = 2  # in the file names: a new layout never meets an old file
@@ -38,6 +37,8 @@ _RECENT_SECONDS = 2.0
 
 # What a file was when read: size, modification time (-1: too recent to trust) and digest.
 FileState = tuple[int, int, str]
+# What a check read besides its file, and what each was then (see ``ResultsCache.state``).
+Reads = tuple[tuple[str, "str | None"], ...]
 
 
 class _Store:
@@ -88,7 +89,7 @@ class CachedResult:
 
     state: FileState
     codes: str  # the rules that ran on it (per-file-ignores make them differ per file)
-    reads: tuple[tuple[str, str | None], ...]  # (what was read, its state: see ``ResultsCache.state``)
+    reads: Reads
     diagnostics: tuple[Diagnostic, ...]
 
 
@@ -107,6 +108,10 @@ class ResultsCache(_Store):
         self.read_files: dict[str, FileState] = self.value[1]  # type: ignore[index]
         self._states: dict[str, str | None] = {}
         self._changing: set[str] = set()  # reads that changed just before or during this run
+        # Files in one folder read the same conftest.py chain: each distinct list of reads is
+        # checked once per run, and stored once (``put`` shares equal lists).
+        self._reads: dict[Reads, bool] = {}
+        self._shared: dict[Reads, Reads] = {}
 
     def get(self, path: str, codes: str) -> tuple[Diagnostic, ...] | None:
         """The findings of ``path`` when nothing they depend on changed, else None."""
@@ -117,7 +122,7 @@ class ResultsCache(_Store):
             now = self._file_state(path, entry.state)
             if now is None or now[2] != entry.state[2]:
                 return None
-            if any(self.state(read) != known for read, known in entry.reads):
+            if not self._current(entry.reads):
                 return None
         except (AttributeError, TypeError, ValueError, IndexError):  # an entry of another shape: a miss
             return None
@@ -126,11 +131,18 @@ class ResultsCache(_Store):
             self.dirty = True
         return entry.diagnostics
 
+    def _current(self, reads: Reads) -> bool:
+        """Is every read as it was?"""
+        if reads not in self._reads:
+            self._reads[reads] = all(self.state(read) == known for read, known in reads)
+        return self._reads[reads]
+
     def put(self, path: str, codes: str, state: FileState, reads: Iterable[str], diagnostics: Iterable[Diagnostic]) -> None:
         """Remember ``path``'s findings; ``state`` is the file as the check read it."""
         states = tuple((read, self.state(read)) for read in sorted(reads))
         if any(read in self._changing for read, _ in states):
             return  # what the check read may not be what is on disk now
+        states = self._shared.setdefault(states, states)
         size, mtime_ns, digest = state
         self.entries[path] = CachedResult((size, self.trusted_mtime(mtime_ns), digest), codes, states, tuple(diagnostics))
         self.dirty = True

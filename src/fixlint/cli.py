@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import os
 import sys
 from collections.abc import Sequence
@@ -17,13 +18,11 @@ from fixlint import __version__
 from fixlint.cache import remove_caches
 from fixlint.config import ConfigError, Settings, settings_for
 from fixlint.discovery import discover
-from fixlint.engine import Diagnostic, FileReport
+from fixlint.report import Diagnostic, FileReport
 from fixlint.output import (
     DOCUMENT_FORMATS, FORMATS, SourceLines, document, full_block, statistics, summary, text_line,
 )
 from fixlint.rule_docs import render_rule
-from fixlint.rules import ALL_RULES, UnknownCode, matching
-from fixlint.rules.base import Rule
 from fixlint.runner import check_bytes, make_index, make_job, make_results_cache, run_jobs, write_fixed
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -94,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from fixlint.rules import ALL_RULES, UnknownCode, matching
+
     if args.all:
         print("\n\n".join(render_rule(rule) for rule in ALL_RULES))
         return EXIT_OK
@@ -142,7 +143,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"fixlint: error: {path}: no such file or directory", file=sys.stderr)
     files = list(discover([p for p in paths if p.exists()], settings, force_exclude=args.force_exclude))
     jobs = [make_job(path, settings, fix=fixing, unsafe_fixes=args.unsafe_fixes) for path in files]
-    index = make_index(settings, use_cache=not args.no_cache)
+    index = functools.partial(make_index, settings, use_cache=not args.no_cache)
     reports = run_jobs(jobs, args.jobs, index, None if args.no_cache else make_results_cache(settings))
 
     errors = len(missing)
@@ -176,7 +177,7 @@ def _check(args: argparse.Namespace) -> int:
             else:
                 fixed.extend(report.applied)
     remaining = [d for report in reports for d in report.diagnostics]
-    _print(args, remaining, fixed, errors, selected=settings.rules)
+    _print(args, remaining, fixed, errors, selected=settings.codes)
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_OK
@@ -207,7 +208,7 @@ def _check_stdin(args: argparse.Namespace, settings: Settings) -> int:
         for diagnostic in report.diagnostics:
             print(text_line(diagnostic, args.unsafe_fixes), file=sys.stderr)
     else:
-        _print(args, report.diagnostics, [], selected=settings.rules, stdin=source)
+        _print(args, report.diagnostics, [], selected=settings.codes, stdin=source)
     return EXIT_FINDINGS if report.diagnostics and not args.exit_zero else EXIT_OK
 
 
@@ -217,11 +218,12 @@ def _print(
     fixed: list[Diagnostic],
     errors: int = 0,
     *,
-    selected: Sequence[Rule] = (),
+    selected: Sequence[str] = (),
     stdin: bytes | None = None,
 ) -> None:
     """The report on stdout. A machine format prints its document alone: no summary, and
-    ``--statistics`` and ``--show-fixes`` are ignored. ``stdin`` is the source read from ``-``."""
+    ``--statistics`` and ``--show-fixes`` are ignored. ``selected`` holds the selected rules'
+    codes; ``stdin`` is the source read from ``-``."""
     if args.output_format in DOCUMENT_FORMATS:
         text = document(args.output_format, remaining, selected=selected, unsafe_fixes=args.unsafe_fixes,
                         errors=errors)

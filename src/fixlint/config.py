@@ -12,13 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pathspec
 
-from fixlint.model import FIXTURE_SCOPES
-from fixlint.rules import UnknownCode, matching, select_rules
-from fixlint.rules.base import Rule
+from fixlint.known_fixtures import FIXTURE_SCOPES
+from fixlint.registry import UnknownCode, matching_codes, select_codes
+
+if TYPE_CHECKING:
+    from fixlint.rules.base import Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,8 +60,16 @@ class Settings:
     plugin_fixtures: tuple[tuple[str, str], ...] = ()
 
     @cached_property
+    def codes(self) -> tuple[str, ...]:
+        """The selected rules' codes, in code order."""
+        return select_codes(self.select, self.extend_select, self.ignore)
+
+    @property
     def rules(self) -> tuple[Rule, ...]:
-        return select_rules(self.select, self.extend_select, self.ignore)
+        """The selected rules (this imports every rule module: ``codes`` does not)."""
+        from fixlint.rules import BY_CODE
+
+        return tuple(BY_CODE[code] for code in self.codes)
 
     @cached_property
     def exclude_spec(self) -> pathspec.PathSpec:
@@ -82,13 +92,15 @@ class Settings:
         """Does an exclude pattern match ``path`` (seen from ``base``, the root by default)?"""
         return self.exclude_spec.match_file(self.relative(path, base) + ("/" if is_dir else ""))
 
-    def rules_for(self, path: Path) -> tuple[Rule, ...]:
-        """The selected rules minus those ``per-file-ignores`` turns off for ``path``."""
+    def codes_for(self, path: Path) -> tuple[str, ...]:
+        """The selected rules' codes minus those ``per-file-ignores`` turns off for ``path``."""
+        if not self._per_file:
+            return self.codes
         relative = self.relative(path)
         ignored = tuple(code for spec, codes in self._per_file if spec.match_file(relative) for code in codes)
         if not ignored:
-            return self.rules
-        return tuple(rule for rule in self.rules if not rule.code.startswith(ignored))
+            return self.codes
+        return tuple(code for code in self.codes if not code.startswith(ignored))
 
     def with_overrides(
         self,
@@ -219,6 +231,6 @@ def _normal_codes(codes: list[str]) -> tuple[str, ...]:
 def _check_codes(codes: list[str], where: str) -> None:
     for code in codes:
         try:
-            matching(code)
+            matching_codes(code)
         except UnknownCode:
             raise ConfigError(f"{where}: '{code}' matches no fixlint rule") from None

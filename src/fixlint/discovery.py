@@ -18,7 +18,7 @@ from fixlint.config import Settings
 
 def discover(paths: list[Path], settings: Settings, *, force_exclude: bool = False) -> Iterator[Path]:
     """Every Python file to check under ``paths``, each once, in a stable order."""
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for path in paths:
         if path.is_dir():
             found = _walk(path, settings)
@@ -27,7 +27,7 @@ def discover(paths: list[Path], settings: Settings, *, force_exclude: bool = Fal
         else:
             found = iter([path])
         for file in found:
-            key = file.absolute()
+            key = os.path.abspath(file)
             if key not in seen:
                 seen.add(key)
                 yield file
@@ -50,20 +50,24 @@ def _walk(top: Path, settings: Settings) -> Iterator[Path]:
             ignores = [*[(base, s) for base, s in ignores if _is_within(here, base)], (here, spec)]
         else:
             ignores = [(base, s) for base, s in ignores if _is_within(here, base)]
-        kept = []
-        for name in sorted(dirnames):
-            child = here / name
-            if not (settings.is_excluded(child, is_dir=True, base=base) or _ignored(child, ignores, is_dir=True)):
-                kept.append(name)
-        dirnames[:] = kept
+        # Each pattern set sees a name here as <this folder, relative to its base>/<name>:
+        # worked out once per folder, not once per file.
+        patterns = [(_prefix(settings.relative(here, base)), settings.exclude_spec)]
+        patterns += [(_prefix(here.absolute().relative_to(where.absolute()).as_posix()), s) for where, s in ignores]
+        dirnames[:] = [
+            name for name in sorted(dirnames)
+            if not any(s.match_file(f"{prefix}{name}/") for prefix, s in patterns)
+        ]
         for name in sorted(filenames):
-            if not name.endswith(".py"):
+            if not name.endswith(".py") or any(s.match_file(prefix + name) for prefix, s in patterns):
                 continue
-            child = here / name
-            if settings.is_excluded(child, base=base) or _ignored(child, ignores, is_dir=False):
-                continue
-            if child.is_file():
-                yield child
+            if os.path.isfile(os.path.join(directory, name)):
+                yield here / name
+
+
+def _prefix(relative_folder: str) -> str:
+    """What goes before a name in this folder ("." is the base folder itself)."""
+    return "" if relative_folder == "." else relative_folder + "/"
 
 
 def _read_gitignore(directory: Path) -> pathspec.PathSpec | None:

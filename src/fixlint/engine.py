@@ -12,53 +12,24 @@ import ast
 import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from fixlint.fixes import LINE_BREAK, Edit, TextEdit, apply_edits, edit_for, text_edit
+from fixlint.fixes import Edit, apply_edits, edit_for, text_edit
 from fixlint.imports import ImportTable, build_import_table
 from fixlint.model import build_fixtures, decorates_fixtures, decorator_last_names, prefilter_terms
 from fixlint.noqa import file_noqa, is_suppressed, line_noqa
 from fixlint.parser import parse_module
 from fixlint.project import ProjectIndex
 from fixlint.resources import RESOURCES, ResourceKind, user_resource
-from fixlint.rules.base import FileContext, Finding, FixSafety, Rule, WholeModuleNeeded, is_test_module
+from fixlint.report import LINE_BREAK, Diagnostic, FileReport, FixSafety, TextEdit
+from fixlint.rules.base import FileContext, Finding, Rule, WholeModuleNeeded, is_test_module
 from fixlint.slicing import Slice, slice_tests
 from fixlint.rules.syntax_error import SYNTAX_ERROR
 
 MAX_FIX_PASSES = 10
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    path: str
-    line: int  # 1-based
-    column: int  # 1-based
-    end_line: int
-    end_column: int
-    code: str
-    message: str
-    fix_safety: FixSafety | None = None
-    fix_title: str | None = None
-    fix_edit: TextEdit | None = None  # what the fix alone would change (SARIF and JSON show it)
-
-    def fixable(self, unsafe_fixes: bool) -> bool:
-        """Would ``--fix`` (with this ``--unsafe-fixes`` setting) apply this finding's fix?"""
-        return self.fix_safety is FixSafety.SAFE or (unsafe_fixes and self.fix_safety is FixSafety.UNSAFE)
-
-
-@dataclass
-class FileReport:
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)  # what is left after the fixes
-    initial: list[Diagnostic] = field(default_factory=list)  # the findings in the file as read
-    original: bytes | None = None  # the content that was read, kept only when ``fixed`` is set
-    fixed: bytes | None = None  # the new content, when fixes changed the file
-    applied: list[Diagnostic] = field(default_factory=list)  # findings that fixes removed
-    error: str | None = None  # an internal error: nothing may be written for this file
 
 
 def check_source(

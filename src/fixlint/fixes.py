@@ -8,12 +8,13 @@ outside the edited statements stays byte-identical.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import libcst as cst
+
+from fixlint.report import LINE_BREAK, TextEdit
 
 if TYPE_CHECKING:
     from fixlint.rules.base import Fix
@@ -24,22 +25,6 @@ class Edit:
     start: int  # offsets into the module's text
     end: int
     replacement: str
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    """An edit by line and column, as reports show it (SARIF fixes, JSON): 1-based lines and
-    columns counted in characters; the end is exclusive."""
-
-    start_line: int
-    start_column: int
-    end_line: int
-    end_column: int
-    content: str
-
-
-# How fixlint counts lines, everywhere: as Python does (not str.splitlines: a form feed is no line break).
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def text_edit(text: str, edit: Edit) -> TextEdit:

@@ -33,7 +33,7 @@ from flake8.exceptions import ExecutionError
 from fixlint import __version__
 from fixlint.config import ConfigError, settings_for
 from fixlint.engine import Diagnostic, check_source
-from fixlint.model import FIXTURE_SCOPES
+from fixlint.known_fixtures import FIXTURE_SCOPES
 from fixlint.project import ProjectIndex
 from fixlint.rules import ALL_RULES
 from fixlint.rules.base import FixSafety, Rule

@@ -29,6 +29,7 @@ __all__ = [
     "BUILTIN",
     "DISTRIBUTIONS",
     "ENTRY_POINTS",
+    "FIXTURE_SCOPES",
     "PLUGINS",
     "PYTESTER",
     "PYTESTER_PLUGINS",
@@ -38,6 +39,8 @@ __all__ = [
 ]
 
 _F, _C, _M, _P, _S = "function", "class", "module", "package", "session"
+# pytest's fixture scopes, narrowest first (a fixture may request only equal or broader ones).
+FIXTURE_SCOPES = (_F, _C, _M, _P, _S)
 _DYNAMIC = "dynamic"
 
 # Fixture name -> scope, always available in pytest 9.2 (core plugins are on by default; the

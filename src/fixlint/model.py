@@ -21,9 +21,6 @@ from fixlint.imports import ImportTable
 if TYPE_CHECKING:
     from fixlint.rules.base import FileContext
 
-# pytest's fixture scopes, narrowest first (a fixture may request only equal or broader ones).
-FIXTURE_SCOPES = ("function", "class", "module", "package", "session")
-
 # The decorators that make a function a fixture, by qualified name (through any import alias).
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture"})
 

@@ -13,11 +13,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from fixlint.engine import Diagnostic
-from fixlint.fixes import LINE_BREAK
+from fixlint.report import LINE_BREAK, Diagnostic, FixSafety
 from fixlint.rule_docs import DOCS_URL
-from fixlint.rules import BY_CODE
-from fixlint.rules.base import FixSafety, Rule
 
 FORMATS = ("text", "full", "json", "json-lines", "github", "sarif", "junit")
 DOCUMENT_FORMATS = ("json", "json-lines", "github", "sarif", "junit")
@@ -40,7 +37,7 @@ def document(
     output_format: str,
     diagnostics: Sequence[Diagnostic],
     *,
-    selected: Sequence[Rule],
+    selected: Sequence[str],
     unsafe_fixes: bool,
     errors: int,
 ) -> str:
@@ -67,6 +64,8 @@ def json_document(diagnostics: Iterable[Diagnostic]) -> str:
 
 
 def _as_json(diagnostic: Diagnostic) -> dict[str, object]:
+    from fixlint.rules import BY_CODE  # the rules load only when a format names them
+
     rule = BY_CODE[diagnostic.code]
     return {
         "code": diagnostic.code,
@@ -172,6 +171,8 @@ def full_block(diagnostic: Diagnostic, unsafe_fixes: bool, sources: SourceLines)
 
 def statistics(diagnostics: Iterable[Diagnostic], unsafe_fixes: bool) -> list[str]:
     """One line per code, most frequent first: count, code, [*] when fixable, rule name."""
+    from fixlint.rules import BY_CODE
+
     counts = Counter(d.code for d in diagnostics)
     fixable = {d.code for d in diagnostics if d.fixable(unsafe_fixes)}
     width = len(str(max(counts.values(), default=0)))

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from fixlint.engine import Diagnostic
+from fixlint.report import Diagnostic
 from fixlint.rules import BY_CODE
 
 

@@ -19,8 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fixlint import __version__
-from fixlint.engine import Diagnostic
-from fixlint.fixes import TextEdit
+from fixlint.report import Diagnostic, TextEdit
 from fixlint.output import rule_url
 from fixlint.rule_docs import DOCS_URL
 from fixlint.rules import ALL_RULES
@@ -31,11 +30,12 @@ SRCROOT = "%SRCROOT%"
 
 
 def sarif_document(
-    diagnostics: Sequence[Diagnostic], selected: Sequence[Rule], *, unsafe_fixes: bool, errors: int = 0
+    diagnostics: Sequence[Diagnostic], selected: Sequence[str], *, unsafe_fixes: bool, errors: int = 0
 ) -> str:
-    """The whole log; ``errors`` (files that could not be checked) marks the run unsuccessful."""
+    """The whole log; ``selected`` are the selected rules' codes; ``errors`` (files that could
+    not be checked) marks the run unsuccessful."""
     # Findings only come from selected rules; the union keeps every ruleId resolvable anyway.
-    wanted = {rule.code for rule in selected} | {d.code for d in diagnostics}
+    wanted = {*selected, *(d.code for d in diagnostics)}
     rules = [rule for rule in ALL_RULES if rule.code in wanted]
     index = {rule.code: position for position, rule in enumerate(rules)}
     run = {

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fixlint.rules import ALL_RULES
-from fixlint.rules.base import FixSafety, Rule
+from fixlint.report import FixSafety
+
+if TYPE_CHECKING:
+    from fixlint.rules.base import Rule
 
 # Where the documentation site is served (mkdocs.yml's site_url); a rule's page is
 # DOCS_URL + "rules/FXL201/" (mkdocs serves docs/rules/FXL201.md with directory URLs).
@@ -34,6 +37,8 @@ def render_rule(rule: Rule) -> str:
 
 
 def render_index() -> str:
+    from fixlint.rules import ALL_RULES
+
     rows = "\n".join(
         f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.summary} | "
         f"{rule.fix.value if rule.fix else '-'} | {'yes' if rule.default else 'no'} |"
@@ -51,6 +56,8 @@ def render_index() -> str:
 
 def pages() -> dict[str, str]:
     """File name -> content, for every generated page."""
+    from fixlint.rules import ALL_RULES
+
     generated = {f"{rule.code}.md": render_rule(rule) for rule in ALL_RULES}
     generated["index.md"] = render_index()
     return generated

@@ -2,6 +2,9 @@
 
 Workers get paths and rule codes and return plain ``FileReport`` values (never trees);
 only the main process writes files, atomically, and only when a fix changed them.
+
+The engine, the rules and the project index (and with them libcst) are imported only when a
+file has to be checked: a run whose files are all cache hits starts in a few milliseconds.
 """
 
 from __future__ import annotations
@@ -13,16 +16,19 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fixlint import __version__
 from fixlint.cache import CACHE_DIR_NAME, FileState, ResultsCache, SummaryCache
 from fixlint.config import Settings
-from fixlint.engine import FileReport, check_source
-from fixlint.project import ProjectIndex, installed_distributions
-from fixlint.rules import BY_CODE
+from fixlint.report import FileReport
+
+if TYPE_CHECKING:
+    from fixlint.project import ProjectIndex
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -49,7 +55,7 @@ _worker_index: ProjectIndex | None = None
 
 def run_job(job: Job, project: ProjectIndex | None = None) -> tuple[FileReport, Facts | None]:
     """Check one file; the facts for the results cache come along unless fixes changed it."""
-    project = project or _worker_index or ProjectIndex(extra_decorators=job.extra_decorators)
+    project = project or _worker_index or _new_index(job.extra_decorators)
     try:
         status = os.stat(job.path)
         source = Path(job.path).read_bytes()
@@ -63,7 +69,16 @@ def run_job(job: Job, project: ProjectIndex | None = None) -> tuple[FileReport, 
     return report, (state, frozenset(reads))
 
 
+def _new_index(extra_decorators: tuple[str, ...] = ()) -> ProjectIndex:
+    from fixlint.project import ProjectIndex
+
+    return ProjectIndex(extra_decorators=extra_decorators)
+
+
 def check_bytes(source: bytes, job: Job, project: ProjectIndex | None = None) -> FileReport:
+    from fixlint.engine import check_source
+    from fixlint.rules import BY_CODE
+
     rules = [BY_CODE[code] for code in job.codes]
     try:
         return check_source(
@@ -80,7 +95,7 @@ def check_bytes(source: bytes, job: Job, project: ProjectIndex | None = None) ->
 def make_job(path: Path | str, settings: Settings, *, fix: bool, unsafe_fixes: bool) -> Job:
     return Job(
         path=str(path),
-        codes=tuple(rule.code for rule in settings.rules_for(Path(path))),
+        codes=settings.codes_for(Path(path)),
         extra_decorators=settings.fixture_decorators,
         resources=settings.resources,
         fix=fix,
@@ -90,6 +105,8 @@ def make_job(path: Path | str, settings: Settings, *, fix: bool, unsafe_fixes: b
 
 def make_index(settings: Settings, *, use_cache: bool = True) -> ProjectIndex:
     """The project index for a run, with its summaries cached under the project root."""
+    from fixlint.project import ProjectIndex
+
     cache = SummaryCache(settings.root / CACHE_DIR_NAME, _salt(settings.fixture_decorators)) if use_cache else None
     return ProjectIndex(
         extra_decorators=settings.fixture_decorators, plugin_fixtures=settings.plugin_fixtures, cache=cache
@@ -123,8 +140,17 @@ def _code_stamp() -> tuple[tuple[str, int, int], ...]:
 
 @functools.cache
 def _environment() -> str:
-    """The Python, its module search path, and the installed distributions with versions."""
-    return repr((sys.version, sys.path, sorted(installed_distributions())))
+    """The Python, its module search path, and what is installed on it: the names of the
+    distributions' metadata folders, which hold name and version (``pytest-9.2.0.dist-info``).
+    Listing the folders costs far less than reading every distribution's metadata."""
+    installed = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:  # a zip file, a missing folder
+            continue
+        installed.append(sorted(name for name in names if name.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))))
+    return repr((sys.version, sys.path, installed))
 
 
 def _absolute(job: Job) -> str:
@@ -135,20 +161,18 @@ def _codes_key(job: Job) -> str:
     return ",".join(job.codes)
 
 
-
-
 def run_jobs(
     jobs: list[Job],
     processes: int | None = None,
-    project: ProjectIndex | None = None,
+    index: Callable[[], ProjectIndex] = _new_index,
     results: ResultsCache | None = None,
 ) -> list[FileReport]:
     """Reports in the order of ``jobs``; serial for small runs or one process.
 
-    Files whose results are cached are not read (unless ``--fix`` would change them). The
-    main process reads the conftest.py files and plugins the other files need first (once,
-    or from the cache), and hands the summaries to the workers."""
-    project = project if project is not None else ProjectIndex()
+    Files whose results are cached are not read (unless ``--fix`` would change them). When
+    some are not, ``index()`` makes the project index: the main process reads the conftest.py
+    files and plugins those files need first (once, or from the cache), and hands the
+    summaries to the workers."""
     reports: list[FileReport | None] = [None] * len(jobs)
     todo: list[int] = []
     for i, job in enumerate(jobs):
@@ -158,6 +182,11 @@ def run_jobs(
         else:  # the path as this run names it: the cache is keyed by absolute path
             found = [dataclasses.replace(d, path=job.path) for d in cached]
             reports[i] = FileReport(job.path, diagnostics=found, initial=found)
+    if not todo:
+        if results is not None:
+            results.save()
+        return reports  # type: ignore[return-value]
+    project = index()
     if any(code.startswith("FXL4") for i in todo for code in jobs[i].codes):
         for i in todo:
             project.outer_levels(Path(jobs[i].path).absolute())
@@ -187,6 +216,8 @@ def _start_worker(
     installed_plugins: tuple[str, ...] | None,
     summaries: dict,
 ) -> None:
+    from fixlint.project import ProjectIndex
+
     global _worker_index
     _worker_index = ProjectIndex(extra_decorators, plugin_fixtures, installed_plugins, summaries=dict(summaries))
 

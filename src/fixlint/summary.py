@@ -21,7 +21,8 @@ import libcst as cst
 
 from fixlint.cst_util import dotted_name, module_statements, walk
 from fixlint.imports import ImportTable, build_import_table
-from fixlint.model import FIXTURE_SCOPES, Fixture, build_fixtures, prefilter_terms
+from fixlint.known_fixtures import FIXTURE_SCOPES
+from fixlint.model import Fixture, build_fixtures, prefilter_terms
 from fixlint.parser import parse_module
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class FixtureDef:
 
     name: str  # the name tests request
     function: str  # the function's own name (what a direct call uses)
-    scope: str | None  # one of model.FIXTURE_SCOPES; None when not a literal (dynamic or computed)
+    scope: str | None  # one of known_fixtures.FIXTURE_SCOPES; None when not a literal (dynamic or computed)
     requests: tuple[str, ...]  # parameters, then ``request.getfixturevalue("literal")`` names
     origin: str  # a file path, or "pytest" / a plugin module for definitions outside the project
     line: int = 0  # 1-based line of the ``def`` in ``origin``; 0 outside the project

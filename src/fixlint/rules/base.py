@@ -6,7 +6,6 @@ value; ``fixlint rule``, the docs pages and the flake8 messages are all made fro
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,6 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
 import libcst as cst
+
+from fixlint.registry import OFF_BY_DEFAULT
+from fixlint.report import FixSafety
 
 if TYPE_CHECKING:
     from fixlint.imports import ImportTable
@@ -23,13 +25,6 @@ if TYPE_CHECKING:
     from fixlint.resources import ResourceKind
     from fixlint.summary import ModuleSummary
     from fixlint.view import FileView
-
-
-class FixSafety(str, enum.Enum):
-    """``safe`` fixes cannot change the outcome of a run that passes today; ``unsafe`` ones can."""
-
-    SAFE = "safe"
-    UNSAFE = "unsafe"
 
 
 Replacement = Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]
@@ -119,8 +114,12 @@ class Rule:
     explanation: str  # Markdown: What it does / Why is this bad? / Example / Use instead / Fix safety
     fix: FixSafety | None  # the safety of the fix the rule offers, None when it offers none
     check: Callable[[FileContext], Iterable[Finding]] | None
-    default: bool = True  # on unless deselected
     reads_tests: bool = False  # looks at tests too: test modules without a fixture are parsed for it
+
+    @property
+    def default(self) -> bool:
+        """On unless deselected (``fixlint.registry`` lists the rules that are not)."""
+        return self.code not in OFF_BY_DEFAULT
 
     def finding(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> Finding:
         return Finding(self.code, node, message, fix)

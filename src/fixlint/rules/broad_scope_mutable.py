@@ -16,7 +16,8 @@ import libcst as cst
 from fixlint.cst_util import binds, names_used, walk
 from fixlint.fallible import COLLECTING_METHODS
 from fixlint.imports import ImportTable
-from fixlint.model import FIXTURE_SCOPES, Fixture, Located, class_scope_is_shared, statement_path
+from fixlint.known_fixtures import FIXTURE_SCOPES
+from fixlint.model import Fixture, Located, class_scope_is_shared, statement_path
 from fixlint.ownership import aliases, handed_elsewhere
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 

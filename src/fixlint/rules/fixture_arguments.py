@@ -17,7 +17,8 @@ import libcst as cst
 
 from fixlint.cst_util import dotted_name, literal_string, short_code
 from fixlint.imports import ImportTable
-from fixlint.model import FIXTURE_DECORATORS, FIXTURE_SCOPES, Fixture
+from fixlint.known_fixtures import FIXTURE_SCOPES
+from fixlint.model import FIXTURE_DECORATORS, Fixture
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 from fixlint.rules.mark_on_fixture import single_assignments
 

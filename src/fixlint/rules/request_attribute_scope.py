@@ -13,7 +13,8 @@ from collections.abc import Iterator, Sequence
 import libcst as cst
 
 from fixlint.cst_util import SCOPES, all_params, children, dotted_name, names_bound, walk
-from fixlint.model import FIXTURE_SCOPES, Finalizer, Fixture
+from fixlint.known_fixtures import FIXTURE_SCOPES
+from fixlint.model import Finalizer, Fixture
 from fixlint.rules.base import FileContext, Finding, Rule
 
 

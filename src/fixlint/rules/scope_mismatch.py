@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import libcst as cst
 
 from fixlint.cst_util import all_params, is_docstring, lift_blank_lines, names_bound, names_used, split_leading_lines
-from fixlint.model import FIXTURE_SCOPES, Fixture
+from fixlint.known_fixtures import FIXTURE_SCOPES
+from fixlint.model import Fixture
 from fixlint.rules.base import FileContext, Finding, Fix, FixSafety, Rule
 from fixlint.summary import FixtureDef, getfixturevalue_calls, requested_parameters
 from fixlint.view import FileView

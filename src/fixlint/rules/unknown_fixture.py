@@ -341,6 +341,5 @@ No fix: fixlint cannot know which fixture was meant.
 ''',
     fix=None,
     check=check,
-    default=False,
     reads_tests=True,
 )

@@ -103,6 +103,57 @@ def test_a_slice_keeps_fixtures_and_helpers_and_leaves_tests_out() -> None:
             assert lines[sliced.line_in_file(number) - 1] == line
 
 
+def test_tests_one_after_another_share_one_marker() -> None:
+    """Fewer statements for libcst: a run of tests with nothing kept between them is one
+    marker; a kept helper, a class boundary or another indentation starts a new one."""
+    source = textwrap.dedent(
+        """\
+        import pytest
+
+
+        def test_a():
+            pass
+
+
+        # a comment between tests
+        def test_b():
+            pass
+
+
+        def helper():
+            return 1
+
+
+        def test_c():
+            pass
+
+
+        class TestD:
+            def test_d1(self):
+                pass
+
+            def test_d2(self):
+                pass
+
+
+        def test_e():
+            pass
+        """
+    )
+    sliced = slice_tests(source.encode(), FIXTURE_NAMES)
+    assert sliced is not None
+    assert [d.marker.rsplit("_", 1)[1] for d in sliced.dropped] == ["0", "0", "2", "3", "3", "5"]
+    text = sliced.source.decode()
+    assert [line.strip() for line in text.splitlines() if "_fixlint_gap_" in line] == [
+        "_fixlint_gap_0", "_fixlint_gap_2", "_fixlint_gap_3", "_fixlint_gap_5"
+    ]
+    lines = source.splitlines()
+    for number, line in enumerate(text.splitlines(), start=1):  # kept lines map back exactly
+        if number - 1 not in sliced.markers:
+            assert lines[sliced.line_in_file(number) - 1] == line
+    assert "def helper():" in text and "class TestD:" in text
+
+
 def test_findings_in_a_sliced_file_are_those_of_the_whole_file(tmp_path: Path) -> None:
     sliced, whole = _both(MODULE, tmp_path / "test_module.py")
     assert [d.code for d in whole] == ["FXL201", "FXL304"]

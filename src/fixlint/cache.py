@@ -16,8 +16,7 @@ import hashlib
 import hmac
 import os
 import pickle
-import shutil
-import tempfile
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -139,7 +138,7 @@ class ResultsCache(_Store):
 
     def put(self, path: str, codes: str, state: FileState, reads: Iterable[str], diagnostics: Iterable[Diagnostic]) -> None:
         """Remember ``path``'s findings; ``state`` is the file as the check read it."""
-        states = tuple((read, self.state(read)) for read in sorted(reads))
+        states = tuple((sys.intern(read), self.state(read)) for read in sorted(reads))  # pickled once each
         if any(read in self._changing for read, _ in states):
             return  # what the check read may not be what is on disk now
         states = self._shared.setdefault(states, states)
@@ -191,6 +190,8 @@ def _signing_key() -> bytes | None:
         pass
     try:
         home.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here, like the other imports only writing needs: quick cache hits
+
         handle, temporary = tempfile.mkstemp(dir=home)
         with os.fdopen(handle, "wb") as out:
             out.write(os.urandom(32))
@@ -226,6 +227,8 @@ def _save(file: Path, value: object) -> bool:
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         _mark_cache_dir(file.parent)
+        import tempfile
+
         handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
             out.write(hmac.digest(key, payload, "sha256") + payload)
@@ -250,6 +253,8 @@ def is_fixlint_cache(directory: Path) -> bool:
 
 def remove_caches(start: Path) -> list[Path]:
     """Remove every fixlint cache folder in ``start`` and below; the folders removed."""
+    import shutil
+
     removed: list[Path] = []
     for folder, subfolders, _ in os.walk(start):
         if CACHE_DIR_NAME in subfolders:

@@ -7,7 +7,6 @@ Exit codes, as ruff and flake8 users expect: 0 nothing left to report, 1 finding
 from __future__ import annotations
 
 import argparse
-import difflib
 import functools
 import os
 import sys
@@ -254,4 +253,6 @@ def _unified_diff(report: FileReport) -> str:
     assert report.original is not None and report.fixed is not None
     before = report.original.decode("utf-8", errors="replace").splitlines(keepends=True)
     after = report.fixed.decode("utf-8", errors="replace").splitlines(keepends=True)
+    import difflib
+
     return "".join(difflib.unified_diff(before, after, report.path, report.path))

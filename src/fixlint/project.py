@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import configparser
 import functools
+import os
 import re
 import shlex
 import sys
@@ -341,12 +342,14 @@ def _may_hold_fixtures(module: str) -> bool:
 
 
 def _module_file(base: Path, parts: list[str], note: Note) -> Path | None:
-    folder = base.joinpath(*parts) if parts else base
-    candidates = (folder.with_name(folder.name + ".py"), folder / "__init__.py") if parts else (base / "__init__.py",)
+    """``base/a/b.py`` or ``base/a/b/__init__.py`` for parts ``a, b``. (Strings, not paths:
+    this runs for every folder above every importing file.)"""
+    folder = os.path.join(base, *parts)
+    candidates = (folder + ".py", os.path.join(folder, "__init__.py")) if parts else (os.path.join(folder, "__init__.py"),)
     for candidate in candidates:
-        note(str(candidate))
-        if candidate.is_file():
-            return candidate
+        note(candidate)
+        if os.path.isfile(candidate):
+            return Path(candidate)
     return None
 
 
@@ -422,13 +425,14 @@ def packaged_plugins(root: Path, note: Note = lambda read: None) -> tuple[tuple[
             note(str(path))
             texts.append(_text(path))
     known = {name.replace("_", "-").lower() for name in known_fixtures.DISTRIBUTIONS}
-    installed = {name.replace("_", "-").lower() for name, _ in installed_distributions()}
-    unknown = any(
-        mention.lower().replace("_", "-").rstrip(".-") not in known | installed
-        and mention not in _NOT_PLUGINS
-        and not mention.endswith(".py")  # a file name, not a distribution
+    mentioned = {
+        mention.lower().replace("_", "-").rstrip(".-")
         for text in texts
         for mention in _PLUGIN_MENTION.findall(text)
+        if mention not in _NOT_PLUGINS and not mention.endswith(".py")  # a file name, not a distribution
+    }
+    unknown = bool(mentioned - known) and bool(  # reading what is installed costs; only when asked
+        mentioned - known - {name.replace("_", "-").lower() for name, _ in installed_distributions()}
     )
     return tuple(dict.fromkeys(own)), unknown
 

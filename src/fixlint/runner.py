@@ -15,9 +15,7 @@ import hashlib
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -157,6 +155,13 @@ def _absolute(job: Job) -> str:
     return str(Path(job.path).absolute())
 
 
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def _codes_key(job: Job) -> str:
     return ",".join(job.codes)
 
@@ -195,9 +200,13 @@ def run_jobs(
         if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
             done = [run_job(jobs[i], project) for i in todo]
         else:
+            # Largest files first, in small chunks: no worker is left alone with a big file at the end.
+            todo.sort(key=lambda i: _size(jobs[i].path), reverse=True)
+            from concurrent.futures import ProcessPoolExecutor  # here: most runs need no workers
+
             seed = (project.extra_decorators, project.plugin_fixtures, project.installed_plugins, project.summaries)
             with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=seed) as pool:
-                chunks = max(1, len(todo) // (workers * 8))
+                chunks = max(1, len(todo) // (workers * 32))
                 done = list(pool.map(run_job, [jobs[i] for i in todo], chunksize=chunks))
         for i, (report, facts) in zip(todo, done):
             reports[i] = report
@@ -235,6 +244,8 @@ def write_fixed(path: Path, original: bytes, fixed: bytes) -> str | None:
             return "is read-only; the fix was not written"
         if target.read_bytes() != original:
             return "changed on disk while fixlint was checking it; the fix was not written"
+        import tempfile
+
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".fixlint")
         try:
             with os.fdopen(handle, "wb") as out:

@@ -10,6 +10,8 @@ directly in a class, decorators included), each replaced by a one-line marker:
     def test_sum(x):
         assert x + x == 2 * x
 
+Tests that follow one another (nothing kept between them) share one marker.
+
 On pandas' tests that leaves about a tenth of the text. The slice keeps whole lines and
 their columns; ``Slice.lines`` maps its lines back to the file's.
 
@@ -63,7 +65,12 @@ class Dropped:
     decorators: tuple[str, ...]  # each decorator's dotted head as written: "pytest.mark.parametrize"
     marker: str
     span: tuple[int, int]  # its bytes in the file
-    parameters: frozenset[str]  # the names its signature binds
+    signature: bytes  # its header from after the name: ``(self, db):``
+
+    @property
+    def parameters(self) -> frozenset[str]:
+        """The names its signature binds (worked out when asked: rarely)."""
+        return _parameters(self.signature)
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,7 @@ def slice_tests(source: bytes, fixture_decorators: frozenset[str]) -> Slice | No
     text = _read(source)
     classes = _classes(text)
     drops: list[tuple[int, int, Dropped]] = []  # (first line, end line exclusive, what)
-    taken_until = 0
+    taken_until = previous_indent = 0
     for match in _TEST_DEF.finditer(source):
         def_line = text.line_of(match.start())
         if def_line < taken_until or def_line in text.in_string:
@@ -135,11 +142,16 @@ def slice_tests(source: bytes, fixture_decorators: frozenset[str]) -> Slice | No
         heads = tuple(re.sub(rb"\s+", b"", head).decode() for head in _DECORATOR_HEAD.findall(decorators))
         if any(head.rsplit(".", 1)[-1] in fixture_decorators for head in heads):
             continue
-        marker = f"{MARKER}{len(drops)}"
+        previous = drops[-1][2] if drops else None
+        if previous is not None and first == taken_until and previous.class_name == owner and previous_indent == indent:
+            marker = previous.marker  # tests one after the other share one marker line
+        else:
+            marker = f"{MARKER}{len(drops)}"
+        previous_indent = indent
         span = (text.starts[first], text.starts[end] if end < len(text.starts) else len(source))
         signature = source[match.end() : text.starts[header_end]] + text.line(header_end)
         name = match.group(2).decode()
-        drops.append((first, end, Dropped(name, owner, heads, marker, span, _parameters(signature))))
+        drops.append((first, end, Dropped(name, owner, heads, marker, span, signature)))
         taken_until = end
     if not drops:
         return None
@@ -147,7 +159,7 @@ def slice_tests(source: bytes, fixture_decorators: frozenset[str]) -> Slice | No
 
 
 def _read(source: bytes) -> _Text:
-    starts = [0, *itertools.accumulate(len(line) for line in source.splitlines(keepends=True))]
+    starts = [0, *itertools.accumulate(map(len, source.splitlines(keepends=True)))]
     if starts[-1] == len(source) and len(starts) > 1:
         starts.pop()
     text = _Text(source, starts, set())
@@ -319,14 +331,19 @@ def _assemble(text: _Text, drops: list[tuple[int, int, Dropped]]) -> Slice | Non
     markers: set[int] = set()
     position = 0
     count = len(text.starts)
-    for first, end, dropped in drops:
+    for number, (first, end, dropped) in enumerate(drops):
+        last_line = max(first + 1, _last_code_line(text, first, end) + 1)
+        if number and first == position and dropped.marker == drops[number - 1][2].marker:
+            lines[-1] = last_line  # the shared marker stands for this test too
+            position = end
+            continue
         pieces.append(text.source[text.starts[position] : text.starts[first]] if position < first else b"")
         lines.extend(range(position + 1, first + 1))
         def_line = text.line(first)
         newline = b"\r\n" if def_line.endswith(b"\r\n") else b"\n"
         markers.add(len(lines))
         pieces.append(b" " * _indent(def_line) + dropped.marker.encode() + newline)
-        lines.append(max(first + 1, _last_code_line(text, first, end) + 1))
+        lines.append(last_line)
         position = end
     if position < count:
         pieces.append(text.source[text.starts[position] :])

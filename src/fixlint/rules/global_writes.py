@@ -104,6 +104,8 @@ def writes_of(node: cst.CSTNode, ancestors: tuple[cst.CSTNode, ...], resolver: R
         single = len(targets) == 1 and _sole_statement(node, ancestors)
         found = [_deletion(target, node, resolver, single) for target in targets]
     elif isinstance(node, cst.Call):
+        if not _may_write(node, resolver):
+            return []  # most calls: no need to print the statement or the call
         statement = isinstance(ancestors[-1], cst.Expr) and _sole_statement(ancestors[-1], ancestors[:-1])
         found = [_call_write(node, resolver, statement)]
     else:
@@ -209,6 +211,19 @@ def _deletion(target: cst.BaseExpression, statement: cst.Del, resolver: Resolver
         return Write(statement, where, "delete", f"deletes {written}", f"finds {written} missing",
                      plan if convertible else None)
     return None
+
+
+_CALLS_THAT_WRITE = frozenset({"os.chdir", "os.putenv", "os.unsetenv", *RELOADS})
+
+
+def _may_write(call: cst.Call, resolver: Resolver) -> bool:
+    """Could ``_call_write`` find a change in ``call``? (The quick test, asked first.)"""
+    func = call.func
+    if isinstance(func, cst.Name) and func.value in ("setattr", "delattr"):
+        return True
+    if isinstance(func, cst.Attribute) and resolver.family(func.value) is not None:
+        return True
+    return resolver.qualified(func) in _CALLS_THAT_WRITE
 
 
 def _call_write(call: cst.Call, resolver: Resolver, statement: bool) -> Write | None:

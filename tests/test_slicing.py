@@ -17,6 +17,7 @@ from fixlint.model import decorator_last_names
 from fixlint.project import ProjectIndex
 from fixlint.rules import ALL_RULES
 from fixlint.slicing import slice_tests
+from fixlint.summary import summary_of_source
 
 DEFAULT_RULES = [rule for rule in ALL_RULES if rule.default]
 CORPUS_FILES = sorted(path for path in CORPUS.rglob("*.py") if not path.name.endswith(OUTPUT_SUFFIXES))
@@ -288,3 +289,35 @@ def test_every_corpus_file_gives_the_same_findings_sliced_or_whole(path: Path) -
     ]
     assert reports[0].diagnostics == reports[1].diagnostics
     assert reports[0].error == reports[1].error
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda path: path.relative_to(CORPUS).as_posix())
+def test_every_corpus_file_offers_other_files_the_same_summary_sliced_or_whole(path: Path) -> None:
+    """A test module that other modules import fixtures from is summarized from its slice."""
+    source = path.read_bytes()
+    assert summary_of_source(str(path), source) == summary_of_source(str(path), source, slicing=False)
+
+
+def test_a_summary_keeps_a_decorated_test_that_may_be_a_fixture() -> None:
+    source = textwrap.dedent(
+        """\
+        import pytest
+        from helpers import wrap
+
+        @pytest.fixture
+        def db():
+            yield 1
+
+        @wrap
+        def test_like():
+            pass
+
+        def test_plain(db):
+            assert db
+        """
+    ).encode()
+    assert slice_tests(source, FIXTURE_NAMES) is not None
+    summary = summary_of_source("test_mod.py", source)
+    assert summary == summary_of_source("test_mod.py", source, slicing=False)
+    assert summary is not None and [d.name for d in summary.fixtures] == ["db"]
+    assert "test_like" in summary.maybe and "test_plain" not in summary.maybe

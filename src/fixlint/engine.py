@@ -18,8 +18,8 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from fixlint.fixes import Edit, apply_edits, edit_for, text_edit
-from fixlint.imports import ImportTable, build_import_table
-from fixlint.model import build_fixtures, decorates_fixtures, decorator_last_names, prefilter_terms
+from fixlint.imports import build_import_table
+from fixlint.model import build_fixtures, decorator_last_names, prefilter_terms, slice_holds
 from fixlint.noqa import file_noqa, is_suppressed, line_noqa
 from fixlint.parser import parse_module
 from fixlint.project import ProjectIndex
@@ -156,7 +156,7 @@ def _analyse_once(
             raise WholeModuleNeeded from exc
         return _syntax_error(source, path, exc)
     imports = build_import_table(module)
-    if sliced is not None and not _slice_holds(module, imports, sliced, extra_decorators):
+    if sliced is not None and not slice_holds(module, imports, sliced, extra_decorators):
         raise WholeModuleNeeded
     context = FileContext(
         path=path,
@@ -207,26 +207,6 @@ def _analyse_once(
         )
     order = sorted(range(len(kept)), key=lambda i: (diagnostics[i].line, diagnostics[i].column, kept[i].code))
     return module, [kept[i] for i in order], [diagnostics[i] for i in order]
-
-
-def _slice_holds(module: cst.Module, imports: ImportTable, sliced: Slice, extra_decorators: Sequence[str]) -> bool:
-    """Is the parsed slice what slicing meant: every marker a statement where a test was (not
-    inside a string the text scan misread), and no left-out test a fixture after all (its
-    decorator an alias of ``pytest.fixture``)?"""
-    found: set[str] = set()
-    pending: list[cst.CSTNode] = list(module.body)
-    while pending:
-        statement = pending.pop()
-        if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
-            pending.extend(statement.body.body)
-        elif isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-            small = statement.body[0]
-            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Name):
-                found.add(small.value.value)
-    if not {test.marker for test in sliced.dropped} <= found:
-        return False
-    written = {name for test in sliced.dropped for name in test.decorators}
-    return not decorates_fixtures(written, module, imports, extra_decorators)
 
 
 def _edit_in_file(edit: TextEdit, sliced: Slice) -> TextEdit:

@@ -20,6 +20,7 @@ from fixlint.imports import ImportTable
 
 if TYPE_CHECKING:
     from fixlint.rules.base import FileContext
+    from fixlint.slicing import Slice
 
 # The decorators that make a function a fixture, by qualified name (through any import alias).
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture"})
@@ -342,3 +343,23 @@ def class_scope_is_shared(fixture: Fixture, context: FileContext) -> bool:
         if "usefixtures" in text and any(name in text for name in quoted):
             return True
     return False
+
+
+def slice_holds(module: cst.Module, imports: ImportTable, sliced: Slice, extra_decorators: Sequence[str]) -> bool:
+    """Is the parsed slice what slicing meant: every marker a statement where a test was (not
+    inside a string the text scan misread), and no left-out test a fixture after all (its
+    decorator an alias of ``pytest.fixture``)?"""
+    found: set[str] = set()
+    pending: list[cst.CSTNode] = list(module.body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            pending.extend(statement.body.body)
+        elif isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Name):
+                found.add(small.value.value)
+    if not {test.marker for test in sliced.dropped} <= found:
+        return False
+    written = {name for test in sliced.dropped for name in test.decorators}
+    return not decorates_fixtures(written, module, imports, extra_decorators)

@@ -165,8 +165,8 @@ class ProjectIndex:
         bases = [base for folder in importer.parents for base in (folder, folder / "src")]
         if installed:
             bases += [Path(entry) for entry in sys.path if entry]
-        for base in bases:
-            found = _module_file(base, parts, self._note)
+        for base in bases:  # folders above many importers: each (folder, module) is looked at once
+            found = self._memo(("module-file", base, module), lambda base=base: _module_file(base, parts, self._note))
             if found is not None:
                 return found
         return None

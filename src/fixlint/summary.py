@@ -22,8 +22,9 @@ import libcst as cst
 from fixlint.cst_util import dotted_name, module_statements, walk
 from fixlint.imports import ImportTable, build_import_table
 from fixlint.known_fixtures import FIXTURE_SCOPES
-from fixlint.model import Fixture, build_fixtures, prefilter_terms
+from fixlint.model import Fixture, build_fixtures, decorator_last_names, prefilter_terms, slice_holds
 from fixlint.parser import parse_module
+from fixlint.slicing import slice_tests
 
 if TYPE_CHECKING:
     from fixlint.cache import SummaryCache
@@ -98,17 +99,27 @@ def read_summary(path: Path, extra_decorators: tuple[str, ...], cache: SummaryCa
     return summary
 
 
-def summary_of_source(path: str, source: bytes, extra_decorators: tuple[str, ...] = ()) -> ModuleSummary | None:
+def summary_of_source(
+    path: str, source: bytes, extra_decorators: tuple[str, ...] = (), *, slicing: bool = True
+) -> ModuleSummary | None:
+    """The summary of a file's bytes (None when it does not parse). A test module another
+    file imports fixtures from is parsed without its tests (slicing.py), as the engine does."""
     # A conftest.py is always read: every name it imports may be a fixture for the tests below.
     terms = (*prefilter_terms(extra_decorators), b"pytest_plugins", b"pytest_generate_tests")
     if Path(path).name != "conftest.py" and not any(term in source for term in terms):
         return summarize_unparsed(path, source)
-    try:
-        module = parse_module(source)
-    except Exception:  # noqa: BLE001 - the file's own check reports FXL001; here it offers nothing
-        return None
-    imports = build_import_table(module)
-    return summarize(path, module, imports, build_fixtures(module, imports, extra_decorators), source)
+    sliced = slice_tests(source, decorator_last_names(extra_decorators)) if slicing else None
+    for attempt in (sliced, None) if sliced is not None else (None,):
+        try:
+            module = parse_module(source if attempt is None else attempt.source)
+        except Exception:  # noqa: BLE001 - the file's own check reports FXL001; here it offers nothing
+            continue
+        imports = build_import_table(module)
+        if attempt is not None and not slice_holds(module, imports, attempt, extra_decorators):
+            continue
+        fixtures = build_fixtures(module, imports, extra_decorators)
+        return summarize(path, module, imports, fixtures, source, attempt.dropped if attempt is not None else ())
+    return None
 
 
 def summarize(

@@ -152,7 +152,7 @@ def _environment() -> str:
 
 
 def _absolute(job: Job) -> str:
-    return str(Path(job.path).absolute())
+    return os.path.abspath(job.path)
 
 
 def _size(path: str) -> int:

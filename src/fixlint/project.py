@@ -345,7 +345,8 @@ def _module_file(base: Path, parts: list[str], note: Note) -> Path | None:
     """``base/a/b.py`` or ``base/a/b/__init__.py`` for parts ``a, b``. (Strings, not paths:
     this runs for every folder above every importing file.)"""
     folder = os.path.join(base, *parts)
-    candidates = (folder + ".py", os.path.join(folder, "__init__.py")) if parts else (os.path.join(folder, "__init__.py"),)
+    package = os.path.join(folder, "__init__.py")
+    candidates = (folder + ".py", package) if parts else (package,)
     for candidate in candidates:
         note(candidate)
         if os.path.isfile(candidate):

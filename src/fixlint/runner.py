@@ -141,13 +141,14 @@ def _environment() -> str:
     """The Python, its module search path, and what is installed on it: the names of the
     distributions' metadata folders, which hold name and version (``pytest-9.2.0.dist-info``).
     Listing the folders costs far less than reading every distribution's metadata."""
+    metadata = (".dist-info", ".egg-info", ".egg-link", ".pth")
     installed = []
     for entry in sys.path:
         try:
             names = os.listdir(entry or ".")
         except OSError:  # a zip file, a missing folder
             continue
-        installed.append(sorted(name for name in names if name.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))))
+        installed.append(sorted(name for name in names if name.endswith(metadata)))
     return repr((sys.version, sys.path, installed))
 
 
